@@ -1,0 +1,70 @@
+import type { WarroomConfig } from '../contracts/index.js';
+import type { ConfigIssue } from './config-error.js';
+
+/** Checks what a schema cannot: references between objects, uniqueness, valid time zones. */
+export function crossCheckConfig(config: WarroomConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const users = new Set<string>();
+  const duplicate = (kind: string, seen: Set<string>, id: string, path: string) => {
+    if (seen.has(id)) issues.push({ path, message: `duplicate ${kind} id "${id}"` });
+    seen.add(id);
+  };
+  config.users.forEach((user, i) => {
+    duplicate('user', users, user.id, `users[${i}].id`);
+    if (!isTimeZone(user.timezone)) issues.push({ path: `users[${i}].timezone`, message: `unknown time zone "${user.timezone}" (use an IANA name like Asia/Shanghai)` });
+  });
+  const emails = new Map<string, number>();
+  config.users.forEach((user, i) => {
+    if (!user.email) return;
+    const key = user.email.toLowerCase();
+    if (emails.has(key)) issues.push({ path: `users[${i}].email`, message: `email ${user.email} is already used by users[${emails.get(key)}]` });
+    emails.set(key, i);
+  });
+  const teams = new Set<string>();
+  config.teams.forEach((team, i) => {
+    duplicate('team', teams, team.id, `teams[${i}].id`);
+    if (team.lead && !users.has(team.lead)) issues.push({ path: `teams[${i}].lead`, message: `unknown user "${team.lead}"` });
+    team.members.forEach((member, j) => {
+      if (!users.has(member)) issues.push({ path: `teams[${i}].members[${j}]`, message: `unknown user "${member}"` });
+    });
+  });
+  const services = new Set<string>();
+  config.services.forEach((service, i) => duplicate('service', services, service.id, `services[${i}].id`));
+  const keys = new Map<string, string>();
+  config.services.forEach((service, i) => {
+    if (service.owner && !users.has(service.owner)) issues.push({ path: `services[${i}].owner`, message: `unknown user "${service.owner}"` });
+    if (service.team && !teams.has(service.team)) issues.push({ path: `services[${i}].team`, message: `unknown team "${service.team}"` });
+    service.depends_on.forEach((dep, j) => {
+      if (dep === service.id) issues.push({ path: `services[${i}].depends_on[${j}]`, message: 'a service cannot depend on itself' });
+      else if (!services.has(dep)) issues.push({ path: `services[${i}].depends_on[${j}]`, message: `unknown service "${dep}"` });
+    });
+    service.integration_keys.forEach((key, j) => {
+      const path = `services[${i}].integration_keys[${j}].key`;
+      if (keys.has(key.key)) issues.push({ path, message: `this key is already used at ${keys.get(key.key)}` });
+      else keys.set(key.key, path);
+    });
+  });
+  config.classification.rules?.forEach((rule, i) => {
+    rule.when.services?.forEach((id, j) => {
+      if (!services.has(id)) issues.push({ path: `classification.rules[${i}].when.services[${j}]`, message: `unknown service "${id}"` });
+    });
+  });
+  const tokenNames = new Set<string>();
+  const tokens = new Set<string>();
+  config.api_tokens.forEach((token, i) => {
+    duplicate('api token', tokenNames, token.name, `api_tokens[${i}].name`);
+    if (tokens.has(token.token)) issues.push({ path: `api_tokens[${i}].token`, message: 'the same token is declared twice' });
+    tokens.add(token.token);
+    if (token.user && !users.has(token.user)) issues.push({ path: `api_tokens[${i}].user`, message: `unknown user "${token.user}"` });
+  });
+  return issues;
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,46 @@
+import { hashSecret, secretHint } from '../kernel/index.js';
+import type { Role, WarroomConfig } from '../contracts/index.js';
+import { RUNTIME_SETTINGS_KEY, runtimeSettingsFromConfig, type RuntimeSettings } from '../domain/services/index.js';
+
+/** The rows the config asks for, in the database's own shape; secrets are hashed here. */
+export function desiredRows(config: WarroomConfig) {
+  const users = new Map(
+    config.users.map((u) => [
+      u.id,
+      { id: u.id, name: u.name, email: u.email ?? null, phone: u.phone ?? null, timezone: u.timezone, role: u.role as Role, chat_ids: u.chat as Record<string, string> },
+    ]),
+  );
+  const teams = new Map(
+    config.teams.map((t) => [t.id, { id: t.id, name: t.name, lead_user_id: t.lead ?? null, members: [...new Set(t.members)].sort() }]),
+  );
+  const services = new Map(
+    config.services.map((s) => [
+      s.id,
+      {
+        id: s.id,
+        name: s.name,
+        description: s.description ?? null,
+        owner_user_id: s.owner ?? null,
+        team_id: s.team ?? null,
+        impact: s.impact,
+        links: s.links as Record<string, string>,
+        auto_resolve: s.auto_resolve,
+        grouping: s.grouping ? { group_by: s.grouping.group_by, window: s.grouping.window } : null,
+        generic_mapping: (s.generic_mapping as Record<string, unknown> | undefined) ?? null,
+        depends_on: [...new Set(s.depends_on)].sort(),
+      },
+    ]),
+  );
+  const keys = new Map(
+    config.services.flatMap((s) =>
+      s.integration_keys.map((k) => [hashSecret(k.key), { service_id: s.id, name: k.name, key_hint: secretHint(k.key) }] as const),
+    ),
+  );
+  const tokens = new Map(
+    config.api_tokens.map((t) => [t.name, { token_hash: hashSecret(t.token), token_hint: secretHint(t.token), role: t.role, user_id: t.user ?? null }]),
+  );
+  const settings = new Map<string, { value: RuntimeSettings }>([[RUNTIME_SETTINGS_KEY, { value: runtimeSettingsFromConfig(config) }]]);
+  return { users, teams, services, keys, tokens, settings };
+}
+
+export type DesiredRows = ReturnType<typeof desiredRows>;

@@ -1,0 +1,6 @@
+export * from './common.js';
+export * from './config-schema.js';
+export * from './alertmanager-webhook.js';
+export * from './grafana-webhook.js';
+export * from './pagerduty-event.js';
+export * from './generic-webhook.js';

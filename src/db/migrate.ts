@@ -1,0 +1,26 @@
+import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Logger as WorkerLogger, runMigrations as runWorkerMigrations } from 'graphile-worker';
+import type pg from 'pg';
+import type { Db } from './database.js';
+import * as core from './migrations/0001-core.js';
+
+/** Migrations are listed in code, so they ship inside the package and run in a fixed order. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-core': core,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+export async function migrateToLatest(db: Db, pool: pg.Pool): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === 'Error');
+  if (error || failed) {
+    const name = failed?.migrationName ?? 'unknown';
+    throw new Error(`migration ${name} failed: ${(error as Error | undefined)?.message ?? 'see logs'}`);
+  }
+  // graphile-worker keeps its own schema (graphile_worker.*) and its own migration table.
+  await runWorkerMigrations({ pgPool: pool, logger: quietWorkerLogger });
+  return (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName);
+}
+export const quietWorkerLogger = new WorkerLogger(() => () => {});

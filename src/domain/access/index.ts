@@ -1,0 +1,3 @@
+export * from './audit-log.js';
+export * from './roles.js';
+export * from './api-tokens.js';

@@ -1,0 +1,91 @@
+import { isSeverity, type Category, type Severity } from '../../kernel/index.js';
+import type { ClassificationConfig, ClassificationRuleConfig } from '../../contracts/index.js';
+import { DEFAULT_RESPONSE_SLA_MS } from '../incidents/index.js';
+import { DEFAULT_RULES, DEFAULT_SEVERITY_MAP } from './default-classification.js';
+
+export interface ClassifyInput {
+  serviceId: string;
+  title: string;
+  description: string | null;
+  labels: Record<string, string>;
+  sourceSeverity: string | null;
+}
+
+export interface Classification {
+  severity: Severity;
+  category: Category;
+  responseSlaMs: number;
+  /** The rules that set something, in order, so people can see why. */
+  matchedRules: string[];
+}
+
+const CJK_RE = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+/** Splits "HostOutOfMemory disk_usage high" into words: camelCase, snake_case and punctuation. */
+export function words(text: string): string[] {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
+}
+
+/** English keywords match whole words (plurals allowed), phrases match word runs, CJK matches substrings. */
+export function keywordMatches(keyword: string, text: string, joinedWords: string): boolean {
+  const kw = keyword.toLowerCase();
+  if (CJK_RE.test(kw)) return text.toLowerCase().includes(kw);
+  const phrase = words(kw).join(' ');
+  if (!phrase) return false;
+  return [phrase, `${phrase}s`, `${phrase}es`].some((form) => joinedWords.includes(` ${form} `));
+}
+
+function ruleMatches(rule: ClassificationRuleConfig, input: ClassifyInput, text: string, joinedWords: string): boolean {
+  const { labels, keywords, services } = rule.when;
+  if (services && !services.includes(input.serviceId)) return false;
+  if (labels) {
+    for (const [name, expected] of Object.entries(labels)) {
+      const actual = input.labels[name];
+      if (actual === undefined || actual.toLowerCase() !== expected.toLowerCase()) return false;
+    }
+  }
+  if (keywords && !keywords.some((keyword) => keywordMatches(keyword, text, joinedWords))) return false;
+  return true;
+}
+
+/** Pure: the same input and config always classify the same way. */
+export function classifyAlert(input: ClassifyInput, config: ClassificationConfig): Classification {
+  const text = [input.labels.alertname ?? '', input.title, input.description ?? ''].join(' \n ');
+  const joinedWords = ` ${words(text).join(' ')} `;
+  const rules = config.rules ?? DEFAULT_RULES;
+  let severity: Severity | undefined;
+  let category: Category | undefined;
+  let ruleSlaMs: number | undefined;
+  const matchedRules: string[] = [];
+  for (const rule of rules) {
+    if (severity && category && ruleSlaMs !== undefined) break;
+    if (!ruleMatches(rule, input, text, joinedWords)) continue;
+    let used = false;
+    if (!severity && rule.severity) [severity, used] = [rule.severity, true];
+    if (!category && rule.category) [category, used] = [rule.category, true];
+    if (ruleSlaMs === undefined && rule.response_sla !== undefined) [ruleSlaMs, used] = [rule.response_sla, true];
+    if (used) matchedRules.push(rule.name);
+  }
+  const finalSeverity = severity ?? mapSourceSeverity(input.sourceSeverity, config) ?? config.default_severity;
+  const severitySla = config.response_sla?.[finalSeverity] ?? DEFAULT_RESPONSE_SLA_MS[finalSeverity];
+  return {
+    severity: finalSeverity,
+    category: category ?? config.default_category,
+    // A category's SLA never loosens what the severity demands.
+    responseSlaMs: Math.min(ruleSlaMs ?? severitySla, severitySla),
+    matchedRules,
+  };
+}
+
+export function mapSourceSeverity(word: string | null, config: ClassificationConfig): Severity | null {
+  if (!word) return null;
+  const trimmed = word.trim();
+  if (isSeverity(trimmed.toUpperCase())) return trimmed.toUpperCase() as Severity;
+  const key = trimmed.toLowerCase();
+  return config.severity_map?.[key] ?? config.severity_map?.[trimmed] ?? DEFAULT_SEVERITY_MAP[key] ?? null;
+}

@@ -1,0 +1,265 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import { formatDuration, formatIncidentRef, newId, severityRank, type Severity } from '../../kernel/index.js';
+import {
+  changeIncidentStatus,
+  openIncidentForAlert,
+  raiseSeverity,
+  recordTimeline,
+  systemActor,
+  type Actor,
+  type TimelineEntry,
+} from '../incidents/index.js';
+import type { RuntimeSettings } from '../services/index.js';
+import type { IngestItem } from './ingest-item.js';
+import { enqueue } from '../../queue/index.js';
+import { classifyAlert } from './alert-classifier.js';
+import type { AlertSignal } from './alert-signal.js';
+import { correlateIncident } from './correlation.js';
+import { groupKeyFor } from './grouping.js';
+import { loadIngestState, type OpenIncident } from './ingest-state.js';
+import { flushAlertWrites, type NewAlertRow } from './alert-writes.js';
+
+export type IngestOutcome = 'created' | 'deduplicated' | 'resolved' | 'acknowledged' | 'ignored';
+
+export interface IngestResult {
+  fingerprint: string;
+  outcome: IngestOutcome;
+  alertId: string | null;
+  incidentId: string | null;
+  incidentRef: string | null;
+  reason: string;
+}
+
+export const SETTLE_TASK = 'incident-settle';
+export const settleJobKey = (incidentId: string) => `incident-settle:${incidentId}`;
+
+interface OpenAlertState {
+  id: string;
+  incidentId: string | null;
+  severity: Severity;
+  /** Set when the alert is inserted by this batch rather than loaded. */
+  pending?: NewAlertRow;
+  duplicates: number;
+  latest?: AlertSignal;
+  resolvedAt?: Date;
+}
+
+/**
+ * Ingests a batch of alert signals in the caller's transaction, in order. Work is set-based: a few
+ * statements per batch whatever its size, so that bursts and duplicate floods stay cheap. Services
+ * are serialised with advisory locks, so several warroom processes can ingest at once.
+ */
+export async function ingestBatch(tx: Db, items: IngestItem[], settings: RuntimeSettings, now: Date): Promise<IngestResult[]> {
+  if (!items.length) return [];
+  const serviceIds = [...new Set(items.map((item) => item.service.id))].sort();
+  await sql`select pg_advisory_xact_lock(hashtext('warroom.ingest'), hashtext(s)) from unnest(${serviceIds}::text[]) as s order by s`.execute(tx);
+
+  const state = await loadIngestState(tx, items, settings, now);
+  const open = new Map<string, OpenAlertState>(
+    [...state.openAlerts].map(([key, row]) => [key, { id: row.id, incidentId: row.incident_id, severity: row.severity as Severity, duplicates: 0 }]),
+  );
+  const incidentsByGroup = state.openIncidentsByGroup;
+  const incidentsById = new Map<string, OpenIncident>();
+  for (const incident of incidentsByGroup.values()) incidentsById.set(incident.id, incident);
+  for (const incident of state.lastIncidents.values()) if (incident) incidentsById.set(incident.id, incident);
+
+  const results: IngestResult[] = [];
+  const inserts: NewAlertRow[] = [];
+  const resolvedIds: { id: string; endsAt: Date }[] = [];
+  const timeline: TimelineEntry[] = [];
+  const deltas = new Map<string, { added: number; openDelta: number }>();
+  const acknowledgements = new Set<string>();
+  const newIncidents: { incident: OpenIncident; serviceId: string; labels: Record<string, string> }[] = [];
+  const flappingIncidents = new Set<string>();
+  const recentCounts = new Map(state.recentOccurrences);
+  const duplicated: OpenAlertState[] = [];
+  const delta = (incidentId: string) => {
+    let entry = deltas.get(incidentId);
+    if (!entry) deltas.set(incidentId, (entry = { added: 0, openDelta: 0 }));
+    return entry;
+  };
+  const refOf = (incidentId: string | null) => {
+    const incident = incidentId ? incidentsById.get(incidentId) : undefined;
+    return incident ? formatIncidentRef(incident.number) : null;
+  };
+
+  for (const { service, signal } of items) {
+    const key = `${service.id}\u0000${signal.fingerprint}`;
+    const actor: Actor = { type: 'integration', id: `${signal.source}/${service.id}` };
+    const current = open.get(key);
+
+    if (signal.action === 'trigger' && current) {
+      if (!current.duplicates) duplicated.push(current);
+      current.duplicates += 1;
+      current.latest = signal;
+      if (current.incidentId) delta(current.incidentId);
+      results.push({ fingerprint: signal.fingerprint, outcome: 'deduplicated', alertId: current.id, incidentId: current.incidentId, incidentRef: refOf(current.incidentId), reason: 'repeat of a firing alert' });
+      continue;
+    }
+
+    if (signal.action === 'resolve' || signal.action === 'acknowledge') {
+      if (!current) {
+        results.push({ fingerprint: signal.fingerprint, outcome: 'ignored', alertId: null, incidentId: null, incidentRef: null, reason: 'no firing alert with this fingerprint' });
+        continue;
+      }
+      if (signal.action === 'acknowledge') {
+        if (current.incidentId) acknowledgements.add(current.incidentId);
+        results.push({ fingerprint: signal.fingerprint, outcome: 'acknowledged', alertId: current.id, incidentId: current.incidentId, incidentRef: refOf(current.incidentId), reason: 'acknowledged by the sender' });
+        continue;
+      }
+      const endsAt = signal.endsAt ?? now;
+      if (current.pending) Object.assign(current.pending, { status: 'resolved', ends_at: endsAt });
+      else resolvedIds.push({ id: current.id, endsAt });
+      open.delete(key);
+      if (current.incidentId) {
+        delta(current.incidentId).openDelta -= 1;
+        timeline.push({ incidentId: current.incidentId, at: now, kind: 'alert.resolved', actor, summary: `Alert resolved: ${signal.title}`, data: { alert_id: current.id, fingerprint: signal.fingerprint } });
+      }
+      results.push({ fingerprint: signal.fingerprint, outcome: 'resolved', alertId: current.id, incidentId: current.incidentId, incidentRef: refOf(current.incidentId), reason: 'sender reported it resolved' });
+      continue;
+    }
+
+    // A new firing alert: classify it, decide its incident, remember why.
+    const classification = classifyAlert(
+      { serviceId: service.id, title: signal.title, description: signal.description, labels: signal.labels, sourceSeverity: signal.sourceSeverity },
+      settings.classification,
+    );
+    const recent = (recentCounts.get(key) ?? 0) + 1;
+    recentCounts.set(key, recent);
+    const flapping = recent >= settings.flapping.threshold;
+    const group = groupKeyFor(service.id, signal.labels, signal.fingerprint, service.grouping);
+    const groupMapKey = `${service.id}\u0000${group.key}`;
+    const previous = state.lastIncidents.get(key);
+    let incident: OpenIncident | undefined;
+    let reason: string;
+    const grouped = incidentsByGroup.get(groupMapKey);
+    if (previous && incidentsById.get(previous.id)?.open) {
+      incident = incidentsById.get(previous.id)!;
+      reason = `same alert fired again while ${formatIncidentRef(incident.number)} is open`;
+    } else if (grouped && now.getTime() - grouped.lastAlertAt.getTime() <= service.grouping.windowMs) {
+      incident = grouped;
+      reason = `grouped by ${group.description} (within ${formatDuration(service.grouping.windowMs)} of the last alert)`;
+    } else {
+      const row = await openIncidentForAlert(
+        tx,
+        {
+          title: signal.title,
+          description: signal.description,
+          serviceId: service.id,
+          severity: classification.severity,
+          category: classification.category,
+          impact: service.impact,
+          groupKey: group.key,
+          source: signal.source,
+          classificationRule: classification.matchedRules.join(', ') || null,
+          responseSlaMs: classification.responseSlaMs,
+          labels: signal.labels,
+        },
+        actor,
+        now,
+      );
+      incident = { id: row.id, number: row.number, severity: row.severity as Severity, impact: row.impact, flapping: false, open: true, lastAlertAt: now, autoResolve: service.autoResolve };
+      newIncidents.push({ incident, serviceId: service.id, labels: signal.labels });
+      reason = `opened a new incident: no open incident for ${group.description}`;
+    }
+    incidentsById.set(incident.id, incident);
+    incidentsByGroup.set(groupMapKey, incident);
+    incident.lastAlertAt = now;
+
+    if (severityRank(classification.severity) < severityRank(incident.severity)) {
+      await raiseSeverity(tx, incident, classification.severity, actor, now, `alert ${signal.title} is ${classification.severity}`);
+      incident.severity = classification.severity;
+    }
+    if (flapping && !incident.flapping) flappingIncidents.add(incident.id);
+
+    const row: NewAlertRow = {
+      id: newId(),
+      service_id: service.id,
+      incident_id: incident.id,
+      fingerprint: signal.fingerprint,
+      source: signal.source,
+      status: 'firing',
+      title: signal.title,
+      description: signal.description,
+      labels: signal.labels,
+      annotations: signal.annotations,
+      severity: classification.severity,
+      source_severity: signal.sourceSeverity,
+      category: classification.category,
+      generator_url: signal.generatorUrl,
+      starts_at: signal.startsAt,
+      ends_at: null,
+      last_seen_at: now,
+      count: 1,
+      flapping,
+      group_reason: reason,
+      created_at: now,
+    };
+    inserts.push(row);
+    open.set(key, { id: row.id, incidentId: incident.id, severity: classification.severity, pending: row, duplicates: 0 });
+    const d = delta(incident.id);
+    d.added += 1;
+    d.openDelta += 1;
+    timeline.push({ incidentId: incident.id, at: now, kind: 'alert.triggered', actor, summary: `Alert fired: ${signal.title} — ${reason}`, data: { alert_id: row.id, fingerprint: signal.fingerprint, severity: classification.severity, rules: classification.matchedRules } });
+    results.push({ fingerprint: signal.fingerprint, outcome: 'created', alertId: row.id, incidentId: incident.id, incidentRef: formatIncidentRef(incident.number), reason });
+  }
+
+  // Fold duplicates of alerts inserted by this batch into their rows; the rest become one update.
+  const duplicateUpdates = [];
+  for (const alert of duplicated) {
+    if (!alert.latest) continue;
+    if (alert.pending) {
+      alert.pending.count += alert.duplicates;
+      alert.pending.annotations = alert.latest.annotations;
+    } else duplicateUpdates.push({ id: alert.id, count: alert.duplicates, signal: alert.latest });
+  }
+
+  const incidentCounts = await flushAlertWrites(tx, { inserts, duplicateUpdates, resolved: resolvedIds, deltas, now });
+  await recordTimeline(tx, timeline);
+  await markFlapping(tx, flappingIncidents, settings, now);
+
+  for (const { incident, serviceId, labels } of newIncidents) {
+    await correlateIncident(tx, { id: incident.id, number: incident.number, serviceId, labels }, settings.correlation, now);
+  }
+
+  const autoClose = { now, actor: systemActor, autoCloseAfterMs: settings.autoCloseAfterMs };
+  for (const incidentId of acknowledgements) {
+    if (incidentCounts.get(incidentId)?.status === 'triggered') {
+      await changeIncidentStatus(tx, incidentId, { type: 'acknowledge' }, { ...autoClose, actor: { type: 'integration', id: 'pagerduty' } }, { note: 'acknowledged by the sender' });
+    }
+  }
+  for (const [incidentId, counts] of incidentCounts) {
+    const incident = incidentsById.get(incidentId);
+    const justEmptied = (deltas.get(incidentId)?.openDelta ?? 0) < 0 && counts.openAlertCount === 0;
+    if (!justEmptied || !counts.open || !(incident?.autoResolve ?? true)) continue;
+    if (counts.flapping || flappingIncidents.has(incidentId)) {
+      // A flapping incident resolves only once its alerts stay quiet for the whole flap window.
+      await enqueue(tx, SETTLE_TASK, { incidentId }, { runAt: new Date(now.getTime() + settings.flapping.windowMs), jobKey: settleJobKey(incidentId) });
+      await recordTimeline(tx, [{ incidentId, at: now, kind: 'incident.settling', actor: systemActor, summary: `All alerts resolved; flapping, so it resolves if they stay quiet for ${formatDuration(settings.flapping.windowMs)}` }]);
+      continue;
+    }
+    await changeIncidentStatus(tx, incidentId, { type: 'resolve' }, autoClose, { note: 'all alerts resolved', audit: false });
+  }
+  return results;
+}
+
+async function markFlapping(tx: Db, incidentIds: Set<string>, settings: RuntimeSettings, now: Date): Promise<void> {
+  if (!incidentIds.size) return;
+  const ids = [...incidentIds];
+  await tx
+    .updateTable('incidents')
+    .set({ flapping: true, tags: sql`array_append(array_remove(tags, 'flapping'), 'flapping')`, updated_at: now })
+    .where('id', 'in', ids)
+    .execute();
+  await recordTimeline(
+    tx,
+    ids.map((incidentId) => ({
+      incidentId,
+      at: now,
+      kind: 'alert.flapping',
+      actor: systemActor,
+      summary: `Flapping: an alert fired ${settings.flapping.threshold} or more times within ${formatDuration(settings.flapping.windowMs)}; auto-resolve now waits for it to stay quiet`,
+    })),
+  );
+}

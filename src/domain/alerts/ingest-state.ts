@@ -1,0 +1,111 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { Severity } from '../../kernel/index.js';
+import { isOpenStatus } from '../incidents/index.js';
+import type { RuntimeSettings } from '../services/index.js';
+import { groupKeyFor } from './grouping.js';
+import type { IngestItem } from './ingest-item.js';
+
+export interface OpenIncident {
+  id: string;
+  number: number;
+  severity: Severity;
+  impact: string;
+  flapping: boolean;
+  open: boolean;
+  lastAlertAt: Date;
+  autoResolve: boolean;
+}
+
+export interface IngestState {
+  /** Firing alerts keyed by service + fingerprint. */
+  openAlerts: Map<string, { id: string; incident_id: string | null; severity: string }>;
+  /** The most recent open incident per service + group key. */
+  openIncidentsByGroup: Map<string, OpenIncident>;
+  /** For fingerprints not firing now: the incident of their latest occurrence. */
+  lastIncidents: Map<string, OpenIncident | null>;
+  /** Occurrences per fingerprint within the flap window. */
+  recentOccurrences: Map<string, number>;
+}
+
+interface IncidentRowLite {
+  id: string;
+  number: number;
+  severity: string;
+  impact: string;
+  flapping: boolean;
+  status: string;
+  last_alert_at: Date | null;
+  created_at: Date;
+  service_id: string | null;
+  group_key: string | null;
+}
+
+/** Reads everything one batch needs in at most three queries. */
+export async function loadIngestState(tx: Db, items: IngestItem[], settings: RuntimeSettings, now: Date): Promise<IngestState> {
+  const autoResolve = new Map(items.map((item) => [item.service.id, item.service.autoResolve]));
+  const toOpenIncident = (row: IncidentRowLite): OpenIncident => ({
+    id: row.id,
+    number: row.number,
+    severity: row.severity as Severity,
+    impact: row.impact,
+    flapping: row.flapping,
+    open: isOpenStatus(row.status),
+    lastAlertAt: row.last_alert_at ?? row.created_at,
+    autoResolve: autoResolve.get(row.service_id ?? '') ?? true,
+  });
+
+  const keys = unique(items.map((item) => [item.service.id, item.signal.fingerprint] as const));
+  const openRows = await sql<{ id: string; service_id: string; fingerprint: string; incident_id: string | null; severity: string }>`
+    select a.id, a.service_id, a.fingerprint, a.incident_id, a.severity
+    from alerts a
+    join unnest(${keys.map((k) => k[0])}::text[], ${keys.map((k) => k[1])}::text[]) as k(service_id, fingerprint)
+      on a.service_id = k.service_id and a.fingerprint = k.fingerprint
+    where a.status = 'firing'
+  `.execute(tx);
+  const openAlerts = new Map(openRows.rows.map((row) => [`${row.service_id}\u0000${row.fingerprint}`, row]));
+
+  const fresh = items.filter((item) => item.signal.action === 'trigger' && !openAlerts.has(`${item.service.id}\u0000${item.signal.fingerprint}`));
+  const state: IngestState = { openAlerts, openIncidentsByGroup: new Map(), lastIncidents: new Map(), recentOccurrences: new Map() };
+  if (!fresh.length) return state;
+
+  const groups = unique(fresh.map((item) => [item.service.id, groupKeyFor(item.service.id, item.signal.labels, item.signal.fingerprint, item.service.grouping).key] as const));
+  const groupRows = await sql<IncidentRowLite>`
+    select distinct on (i.service_id, i.group_key)
+      i.id, i.number, i.severity, i.impact, i.flapping, i.status, i.last_alert_at, i.created_at, i.service_id, i.group_key
+    from incidents i
+    join unnest(${groups.map((g) => g[0])}::text[], ${groups.map((g) => g[1])}::text[]) as g(service_id, group_key)
+      on i.service_id = g.service_id and i.group_key = g.group_key
+    where i.status not in ('resolved', 'closed')
+    order by i.service_id, i.group_key, i.last_alert_at desc nulls last
+  `.execute(tx);
+  for (const row of groupRows.rows) state.openIncidentsByGroup.set(`${row.service_id}\u0000${row.group_key}`, toOpenIncident(row));
+
+  const freshKeys = unique(fresh.map((item) => [item.service.id, item.signal.fingerprint] as const));
+  const since = new Date(now.getTime() - settings.flapping.windowMs);
+  const history = await sql<IncidentRowLite & { key_service: string; key_fingerprint: string; recent: number }>`
+    select k.service_id as key_service, k.fingerprint as key_fingerprint,
+      (select count(*)::int from alerts a
+        where a.service_id = k.service_id and a.fingerprint = k.fingerprint and a.created_at >= ${since}) as recent,
+      i.id, i.number, i.severity, i.impact, i.flapping, i.status, i.last_alert_at, i.created_at, i.service_id, i.group_key
+    from unnest(${freshKeys.map((k) => k[0])}::text[], ${freshKeys.map((k) => k[1])}::text[]) as k(service_id, fingerprint)
+    left join lateral (
+      select a.incident_id from alerts a
+      where a.service_id = k.service_id and a.fingerprint = k.fingerprint
+      order by a.created_at desc limit 1
+    ) last on true
+    left join incidents i on i.id = last.incident_id
+  `.execute(tx);
+  for (const row of history.rows) {
+    const key = `${row.key_service}\u0000${row.key_fingerprint}`;
+    state.recentOccurrences.set(key, row.recent);
+    state.lastIncidents.set(key, row.id ? toOpenIncident(row) : null);
+  }
+  return state;
+}
+
+function unique<T extends readonly [string, string]>(pairs: T[]): T[] {
+  const seen = new Map<string, T>();
+  for (const pair of pairs) seen.set(`${pair[0]}\u0000${pair[1]}`, pair);
+  return [...seen.values()];
+}

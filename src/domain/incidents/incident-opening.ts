@@ -1,0 +1,73 @@
+import type { Db } from '../../db/database.js';
+import type { IncidentRow } from '../../db/schema.js';
+import { formatDuration, type Category, type Severity } from '../../kernel/index.js';
+import type { Impact } from '../../contracts/index.js';
+import type { Actor } from './actor.js';
+import { priorityScore } from './priority.js';
+import { recordTimeline } from './timeline.js';
+
+export interface AlertIncidentInput {
+  title: string;
+  description: string | null;
+  serviceId: string;
+  severity: Severity;
+  category: Category;
+  impact: Impact;
+  groupKey: string;
+  source: string;
+  classificationRule: string | null;
+  responseSlaMs: number;
+  labels: Record<string, string>;
+}
+
+/** Opens an incident for the first alert of a group. */
+export async function openIncidentForAlert(tx: Db, input: AlertIncidentInput, actor: Actor, now: Date): Promise<IncidentRow> {
+  const incident = await tx
+    .insertInto('incidents')
+    .values({
+      title: input.title,
+      description: input.description,
+      service_id: input.serviceId,
+      severity: input.severity,
+      category: input.category,
+      status: 'triggered',
+      priority_score: priorityScore(input.severity, input.impact),
+      impact: input.impact,
+      group_key: input.groupKey,
+      source: input.source,
+      classification_rule: input.classificationRule,
+      response_sla_ms: input.responseSlaMs,
+      sla_due_at: new Date(now.getTime() + input.responseSlaMs),
+      metadata: JSON.stringify({ labels: input.labels }),
+      created_at: now,
+      updated_at: now,
+      last_alert_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await recordTimeline(tx, [
+    {
+      incidentId: incident.id,
+      at: now,
+      kind: 'incident.triggered',
+      actor,
+      summary: `Triggered by ${input.source}: ${input.severity} ${input.category}, respond within ${formatDuration(input.responseSlaMs)}`,
+      data: { severity: input.severity, category: input.category, rule: input.classificationRule },
+    },
+  ]);
+  return incident;
+}
+
+/** Raises severity when a worse alert joins, unless a person has set it. */
+export async function raiseSeverity(tx: Db, incident: { id: string; impact: string }, severity: Severity, actor: Actor, now: Date, reason: string): Promise<void> {
+  const updated = await tx
+    .updateTable('incidents')
+    .set({ severity, priority_score: priorityScore(severity, incident.impact as Impact), updated_at: now })
+    .where('id', '=', incident.id)
+    .where('severity_locked', '=', false)
+    .returning('id')
+    .executeTakeFirst();
+  if (updated) {
+    await recordTimeline(tx, [{ incidentId: incident.id, at: now, kind: 'severity.changed', actor, summary: `Severity raised to ${severity}: ${reason}`, data: { to: severity } }]);
+  }
+}

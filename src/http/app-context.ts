@@ -1,0 +1,20 @@
+import type { Db } from '../db/database.js';
+import type { Clock, Logger } from '../kernel/index.js';
+import type { TokenAuthenticator } from '../domain/access/index.js';
+import type { IngestPipeline } from '../domain/alerts/index.js';
+import type { RuntimeSettings, ServiceCatalog } from '../domain/services/index.js';
+import type { Metrics } from './metrics.js';
+
+/** What the HTTP layer needs from the composition root. */
+export interface HttpContext {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  settings(): RuntimeSettings;
+  catalog: ServiceCatalog;
+  tokens: TokenAuthenticator;
+  pipeline: IngestPipeline;
+  metrics: Metrics;
+  /** True while the process is draining: health turns 503 so load balancers stop sending. */
+  isShuttingDown(): boolean;
+}

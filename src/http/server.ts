@@ -1,0 +1,50 @@
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { HttpContext } from './app-context.js';
+import { catalogRoutes } from './catalog-routes.js';
+import { installErrorHandler } from './error-handler.js';
+import { incidentRoutes } from './incident-routes.js';
+import { ingestRoutes } from './ingest-routes.js';
+import { pagerDutyRoutes } from './pagerduty-routes.js';
+import { systemRoutes } from './system-routes.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export async function buildHttpServer(ctx: HttpContext): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: ctx.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    // Per-request lines would drown the log at thousands of alerts a second; rejections are logged below.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: true,
+    return503OnClosing: true,
+    ajv: { customOptions: { coerceTypes: false } },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    ctx.metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    if (reply.statusCode >= 400) request.log.info({ method: request.method, url: route, status: reply.statusCode }, 'request rejected');
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'warroom API', version: '1', description: 'Alerts in, the right people reached, a war room opened.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(async (scope) => systemRoutes(scope, ctx));
+  await app.register(async (scope) => ingestRoutes(scope, ctx));
+  await app.register(async (scope) => pagerDutyRoutes(scope, ctx));
+  await app.register(async (scope) => incidentRoutes(scope, ctx));
+  await app.register(async (scope) => catalogRoutes(scope, ctx));
+  return app;
+}

@@ -1,0 +1,2 @@
+export * from './job-queue.js';
+export * from './worker.js';

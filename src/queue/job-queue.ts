@@ -1,0 +1,61 @@
+import { sql } from 'kysely';
+import type { Db } from '../db/database.js';
+
+/**
+ * Enqueues a graphile-worker job inside the caller's transaction, so the job exists exactly when the
+ * state change that caused it commits. A `jobKey` makes scheduling idempotent: the new job replaces
+ * any pending job with the same key.
+ */
+export interface EnqueueOptions {
+  runAt?: Date;
+  jobKey?: string;
+  maxAttempts?: number;
+  /** Jobs of one queue run one at a time, in order. */
+  queueName?: string;
+  priority?: number;
+}
+
+export async function enqueue(tx: Db, task: string, payload: object, options: EnqueueOptions = {}): Promise<void> {
+  await sql`
+    select graphile_worker.add_job(
+      ${task},
+      ${JSON.stringify(payload)}::json,
+      queue_name => ${options.queueName ?? null}::text,
+      run_at => ${options.runAt ?? null}::timestamptz,
+      max_attempts => ${options.maxAttempts ?? 25}::int,
+      job_key => ${options.jobKey ?? null}::text,
+      priority => ${options.priority ?? 0}::int,
+      job_key_mode => 'replace'
+    )
+  `.execute(tx);
+}
+
+/** Cancels a pending job by its key; a job already running finishes, and its handler re-checks state. */
+export async function cancelJob(tx: Db, jobKey: string): Promise<void> {
+  await sql`select graphile_worker.remove_job(${jobKey})`.execute(tx);
+}
+
+export interface PendingJob {
+  task: string;
+  key: string | null;
+  runAt: Date;
+  attempts: number;
+  lastError: string | null;
+}
+
+/** Lists pending jobs whose key starts with a prefix (for APIs and tests that show what is scheduled). */
+export async function pendingJobs(db: Db, keyPrefix: string): Promise<PendingJob[]> {
+  const result = await sql<{ task: string; key: string | null; run_at: Date; attempts: number; last_error: string | null }>`
+    select task_identifier as task, key, run_at, attempts, last_error
+    from graphile_worker.jobs
+    where key like ${`${keyPrefix}%`}
+    order by run_at
+  `.execute(db);
+  return result.rows.map((row) => ({
+    task: row.task,
+    key: row.key,
+    runAt: row.run_at,
+    attempts: row.attempts,
+    lastError: row.last_error,
+  }));
+}

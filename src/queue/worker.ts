@@ -1,0 +1,43 @@
+import { run, type Runner, type Task, type TaskList } from 'graphile-worker';
+import type pg from 'pg';
+import type { Logger } from '../kernel/index.js';
+import { workerLogger } from './worker-logger.js';
+
+export type JobHandler = (payload: unknown) => Promise<void>;
+
+export interface JobDefinition {
+  task: string;
+  handle: JobHandler;
+}
+
+export function defineJob<T>(task: string, parse: (payload: unknown) => T, handle: (payload: T) => Promise<void>): JobDefinition {
+  return { task, handle: (payload) => handle(parse(payload)) };
+}
+
+export interface WorkerOptions {
+  pool: pg.Pool;
+  logger: Logger;
+  jobs: JobDefinition[];
+  concurrency?: number;
+  /** Cron lines in graphile-worker's crontab format. */
+  crontab?: string;
+  pollInterval?: number;
+}
+
+/** Starts graphile-worker on our pool. Jobs arrive by LISTEN/NOTIFY; polling is only the fallback. */
+export async function startWorker(options: WorkerOptions): Promise<Runner> {
+  const taskList: TaskList = {};
+  for (const job of options.jobs) {
+    const task: Task = async (payload) => job.handle(payload);
+    taskList[job.task] = task;
+  }
+  return run({
+    pgPool: options.pool,
+    taskList,
+    concurrency: options.concurrency ?? 5,
+    pollInterval: options.pollInterval ?? 2000,
+    crontab: options.crontab ?? '',
+    noHandleSignals: true,
+    logger: workerLogger(options.logger),
+  });
+}
