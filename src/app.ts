@@ -46,7 +46,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   // Config is read before anything starts, so a bad file fails fast with its file, path and reason.
   const config = configPath ? await loadConfigFile(configPath, env) : null;
 
-  const resolved: ResolvedDatabase = await resolveDatabase(env, logger);
+  const resolved: ResolvedDatabase = await resolveDatabase(env, logger, { adoptRunning: true });
   const database = connectDatabase(resolved.url, { max: Number(env.WARROOM_DB_POOL ?? 20) });
   const cleanup: (() => Promise<void>)[] = [() => resolved.stop(), () => database.close()];
   const undo = async () => {

@@ -27,7 +27,11 @@ interface Credentials {
   password: string;
 }
 
-export async function startEmbeddedPostgres(options: { dataDir: string; logger: Logger }): Promise<EmbeddedPostgres> {
+/**
+ * `adoptRunning`: the server adopts a Postgres left running by a killed predecessor and stops it at
+ * shutdown; short CLI commands borrow a running one and leave it alone.
+ */
+export async function startEmbeddedPostgres(options: { dataDir: string; logger: Logger; adoptRunning?: boolean }): Promise<EmbeddedPostgres> {
   const dataDir = resolve(options.dataDir);
   const clusterDir = join(dataDir, 'pg');
   await mkdir(dataDir, { recursive: true });
@@ -39,7 +43,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; logger: 
   const running = await runningServer(clusterDir);
   if (running) {
     options.logger.info({ port: running.port, pid: running.pid }, 'reusing embedded PostgreSQL that is already running');
-    return { url: urlFor(credentials, running.port), ownsServer: false, stop: async () => {} };
+    const adopt = options.adoptRunning === true;
+    return { url: urlFor(credentials, running.port), ownsServer: adopt, stop: adopt ? () => stopServer(running.pid) : async () => {} };
   }
 
   const port = await freePort();

@@ -113,6 +113,7 @@ export interface IncidentsTable {
   last_alert_at: Timestamp | null;
   acknowledged_at: Timestamp | null;
   resolved_at: Timestamp | null;
+  resolved_by: string | null;
   closed_at: Timestamp | null;
 }
 

@@ -20,6 +20,12 @@ const FASTIFY_CODES: Record<string, { status: number; error: string; message?: s
 /** Maps every error to a clear JSON reply; 5xx details stay in the log, never in the reply. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // PagerDuty-compatible clients expect PagerDuty's error shape from /v2/enqueue.
+    if (request.url.startsWith('/v2/') && (error.statusCode ?? 500) < 500) {
+      const status = error.statusCode ?? 400;
+      const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+      return reply.status(known?.status ?? status).send({ status: 'invalid event', message: known?.message ?? 'Event object is invalid', errors: [error.message] });
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const issues = error.validation.map((issue) => ({
         path: `${error.validationContext ?? 'body'}${issue.instancePath.replace(/\//g, '.')}`,

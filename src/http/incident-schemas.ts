@@ -48,6 +48,7 @@ export const incidentDto = z.object({
   last_alert_at: z.string().nullable(),
   acknowledged_at: z.string().nullable(),
   resolved_at: z.string().nullable(),
+  resolved_by: z.string().nullable(),
   closed_at: z.string().nullable(),
 });
 

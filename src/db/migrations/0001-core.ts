@@ -113,6 +113,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       last_alert_at timestamptz,
       acknowledged_at timestamptz,
       resolved_at timestamptz,
+      resolved_by text,
       closed_at timestamptz
     );
     create index incidents_created on incidents (created_at desc);

@@ -60,7 +60,7 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
     [...state.openAlerts].map(([key, row]) => [key, { id: row.id, incidentId: row.incident_id, severity: row.severity as Severity, duplicates: 0 }]),
   );
   const incidentsByGroup = state.openIncidentsByGroup;
-  const incidentsById = new Map<string, OpenIncident>();
+  const incidentsById = new Map<string, OpenIncident>(state.incidentsOfOpenAlerts);
   for (const incident of incidentsByGroup.values()) incidentsById.set(incident.id, incident);
   for (const incident of state.lastIncidents.values()) if (incident) incidentsById.set(incident.id, incident);
 
@@ -137,6 +137,11 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
     if (previous && incidentsById.get(previous.id)?.open) {
       incident = incidentsById.get(previous.id)!;
       reason = `same alert fired again while ${formatIncidentRef(incident.number)} is open`;
+    } else if (flapping && previous?.autoResolvedAt && now.getTime() - previous.autoResolvedAt.getTime() <= settings.flapping.windowMs) {
+      // A flapping alert reopens the incident it auto-resolved instead of paging a fresh one each time.
+      await changeIncidentStatus(tx, previous.id, { type: 'reopen' }, { now, actor: systemActor, autoCloseAfterMs: settings.autoCloseAfterMs }, { note: 'alert is flapping', audit: false });
+      incident = { ...previous, status: 'triggered', open: true, autoResolvedAt: null };
+      reason = `flapping: reopened ${formatIncidentRef(incident.number)}, which resolved ${formatDuration(now.getTime() - previous.autoResolvedAt.getTime())} ago`;
     } else if (grouped && now.getTime() - grouped.lastAlertAt.getTime() <= service.grouping.windowMs) {
       incident = grouped;
       reason = `grouped by ${group.description} (within ${formatDuration(service.grouping.windowMs)} of the last alert)`;
@@ -159,7 +164,7 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
         actor,
         now,
       );
-      incident = { id: row.id, number: row.number, severity: row.severity as Severity, impact: row.impact, flapping: false, open: true, lastAlertAt: now, autoResolve: service.autoResolve };
+      incident = { id: row.id, number: row.number, severity: row.severity as Severity, impact: row.impact, flapping: false, status: row.status, open: true, lastAlertAt: now, autoResolve: service.autoResolve, autoResolvedAt: null };
       newIncidents.push({ incident, serviceId: service.id, labels: signal.labels });
       reason = `opened a new incident: no open incident for ${group.description}`;
     }
@@ -225,7 +230,8 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
 
   const autoClose = { now, actor: systemActor, autoCloseAfterMs: settings.autoCloseAfterMs };
   for (const incidentId of acknowledgements) {
-    if (incidentCounts.get(incidentId)?.status === 'triggered') {
+    const status = incidentCounts.get(incidentId)?.status ?? incidentsById.get(incidentId)?.status;
+    if (status === 'triggered') {
       await changeIncidentStatus(tx, incidentId, { type: 'acknowledge' }, { ...autoClose, actor: { type: 'integration', id: 'pagerduty' } }, { note: 'acknowledged by the sender' });
     }
   }

@@ -12,14 +12,19 @@ export interface OpenIncident {
   severity: Severity;
   impact: string;
   flapping: boolean;
+  status: string;
   open: boolean;
   lastAlertAt: Date;
   autoResolve: boolean;
+  /** Set when warroom itself resolved it (all alerts resolved), not a person. */
+  autoResolvedAt: Date | null;
 }
 
 export interface IngestState {
   /** Firing alerts keyed by service + fingerprint. */
   openAlerts: Map<string, { id: string; incident_id: string | null; severity: string }>;
+  /** The incidents those firing alerts belong to. */
+  incidentsOfOpenAlerts: Map<string, OpenIncident>;
   /** The most recent open incident per service + group key. */
   openIncidentsByGroup: Map<string, OpenIncident>;
   /** For fingerprints not firing now: the incident of their latest occurrence. */
@@ -36,6 +41,8 @@ interface IncidentRowLite {
   flapping: boolean;
   status: string;
   last_alert_at: Date | null;
+  resolved_at: Date | null;
+  resolved_by: string | null;
   created_at: Date;
   service_id: string | null;
   group_key: string | null;
@@ -50,29 +57,36 @@ export async function loadIngestState(tx: Db, items: IngestItem[], settings: Run
     severity: row.severity as Severity,
     impact: row.impact,
     flapping: row.flapping,
+    status: row.status,
     open: isOpenStatus(row.status),
     lastAlertAt: row.last_alert_at ?? row.created_at,
     autoResolve: autoResolve.get(row.service_id ?? '') ?? true,
+    autoResolvedAt: row.resolved_by === 'system' ? row.resolved_at : null,
   });
 
   const keys = unique(items.map((item) => [item.service.id, item.signal.fingerprint] as const));
-  const openRows = await sql<{ id: string; service_id: string; fingerprint: string; incident_id: string | null; severity: string }>`
-    select a.id, a.service_id, a.fingerprint, a.incident_id, a.severity
+  const openRows = await sql<{ alert_id: string; fingerprint: string; incident_id: string | null; alert_severity: string; alert_service: string } & IncidentRowLite>`
+    select a.id as alert_id, a.service_id as alert_service, a.fingerprint, a.incident_id, a.severity as alert_severity,
+      i.id, i.number, i.severity, i.impact, i.flapping, i.status, i.last_alert_at, i.resolved_at, i.resolved_by, i.created_at, i.service_id, i.group_key
     from alerts a
     join unnest(${keys.map((k) => k[0])}::text[], ${keys.map((k) => k[1])}::text[]) as k(service_id, fingerprint)
       on a.service_id = k.service_id and a.fingerprint = k.fingerprint
+    left join incidents i on i.id = a.incident_id
     where a.status = 'firing'
   `.execute(tx);
-  const openAlerts = new Map(openRows.rows.map((row) => [`${row.service_id}\u0000${row.fingerprint}`, row]));
+  const openAlerts = new Map(
+    openRows.rows.map((row) => [`${row.alert_service}\u0000${row.fingerprint}`, { id: row.alert_id, incident_id: row.incident_id, severity: row.alert_severity }]),
+  );
+  const incidentsOfOpenAlerts = new Map(openRows.rows.filter((row) => row.id).map((row) => [row.id, toOpenIncident(row)]));
 
   const fresh = items.filter((item) => item.signal.action === 'trigger' && !openAlerts.has(`${item.service.id}\u0000${item.signal.fingerprint}`));
-  const state: IngestState = { openAlerts, openIncidentsByGroup: new Map(), lastIncidents: new Map(), recentOccurrences: new Map() };
+  const state: IngestState = { openAlerts, incidentsOfOpenAlerts, openIncidentsByGroup: new Map(), lastIncidents: new Map(), recentOccurrences: new Map() };
   if (!fresh.length) return state;
 
   const groups = unique(fresh.map((item) => [item.service.id, groupKeyFor(item.service.id, item.signal.labels, item.signal.fingerprint, item.service.grouping).key] as const));
   const groupRows = await sql<IncidentRowLite>`
     select distinct on (i.service_id, i.group_key)
-      i.id, i.number, i.severity, i.impact, i.flapping, i.status, i.last_alert_at, i.created_at, i.service_id, i.group_key
+      i.id, i.number, i.severity, i.impact, i.flapping, i.status, i.last_alert_at, i.resolved_at, i.resolved_by, i.created_at, i.service_id, i.group_key
     from incidents i
     join unnest(${groups.map((g) => g[0])}::text[], ${groups.map((g) => g[1])}::text[]) as g(service_id, group_key)
       on i.service_id = g.service_id and i.group_key = g.group_key
@@ -87,7 +101,7 @@ export async function loadIngestState(tx: Db, items: IngestItem[], settings: Run
     select k.service_id as key_service, k.fingerprint as key_fingerprint,
       (select count(*)::int from alerts a
         where a.service_id = k.service_id and a.fingerprint = k.fingerprint and a.created_at >= ${since}) as recent,
-      i.id, i.number, i.severity, i.impact, i.flapping, i.status, i.last_alert_at, i.created_at, i.service_id, i.group_key
+      i.id, i.number, i.severity, i.impact, i.flapping, i.status, i.last_alert_at, i.resolved_at, i.resolved_by, i.created_at, i.service_id, i.group_key
     from unnest(${freshKeys.map((k) => k[0])}::text[], ${freshKeys.map((k) => k[1])}::text[]) as k(service_id, fingerprint)
     left join lateral (
       select a.incident_id from alerts a

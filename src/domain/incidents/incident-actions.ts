@@ -47,10 +47,10 @@ export async function changeIncidentStatus(
   const { now } = ctx;
   const patch: Updateable<IncidentsTable> = { status: decision.to, updated_at: now };
   if (decision.acknowledges && !incident.acknowledged_at) patch.acknowledged_at = now;
-  if (decision.to === 'resolved') patch.resolved_at = now;
+  if (decision.to === 'resolved') Object.assign(patch, { resolved_at: now, resolved_by: actorLabel(ctx.actor) });
   if (decision.to === 'closed') patch.closed_at = now;
   if (event.type === 'reopen') {
-    Object.assign(patch, { resolved_at: null, closed_at: null, acknowledged_at: null });
+    Object.assign(patch, { resolved_at: null, resolved_by: null, closed_at: null, acknowledged_at: null });
     patch.sla_due_at = new Date(now.getTime() + incident.response_sla_ms);
   }
   const updated = await tx

@@ -104,6 +104,7 @@ export function toIncidentDto(row: IncidentRow, now: Date) {
     last_alert_at: row.last_alert_at?.toISOString() ?? null,
     acknowledged_at: row.acknowledged_at?.toISOString() ?? null,
     resolved_at: row.resolved_at?.toISOString() ?? null,
+    resolved_by: row.resolved_by,
     closed_at: row.closed_at?.toISOString() ?? null,
   };
 }
