@@ -64,7 +64,7 @@ describe('a real Alertmanager feeding warroom', () => {
   };
 
   it('turns a group of firing alerts into one incident, deduplicating re-notifications', async () => {
-    // web-1 fires; after group_wait Alertmanager notifies warroom, which opens an incident.
+    // web-1 fires. It started a minute ago, so Alertmanager skips group_wait and notifies warroom at once.
     await alertmanager.postAlerts([firing(WEB_1)]);
     const [opened] = await waitUntil('warroom opens an incident for web-1', incidents, (list) => list.length === 1);
     expect(opened).toMatchObject({ status: 'triggered', alert_count: 1, open_alert_count: 1 });
