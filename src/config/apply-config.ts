@@ -27,10 +27,13 @@ export async function applyConfig(db: Db, config: WarroomConfig, options: { dryR
     const desired = desiredRows(config);
     const current = await currentRows(tx, desired);
     const changes = [
-      ...diffRows('user', current.users, desired.users, ['name', 'email', 'phone', 'timezone', 'role', 'chat_ids']),
+      ...diffRows('user', current.users, desired.users, ['name', 'email', 'phone', 'timezone', 'role', 'chat_ids', 'webhook_url', 'notification_rules']),
       ...diffRows('team', current.teams, desired.teams, ['name', 'lead_user_id', 'members']),
+      ...diffRows('schedule', current.schedules, desired.schedules, ['name', 'timezone', 'layers']),
+      ...diffRows('escalation_policy', current.policies, desired.policies, ['name', 'repeat', 'levels', 'fallback']),
       ...diffRows('service', current.services, desired.services, [
         'name', 'description', 'owner_user_id', 'team_id', 'impact', 'links', 'auto_resolve', 'grouping', 'generic_mapping', 'depends_on',
+        'escalation_policy_id', 'escalation_by_severity',
       ]),
       ...diffRows('integration_key', current.keys, desired.keys, ['service_id', 'name'], (_id, row) => `${row.service_id}/${row.name} (${row.key_hint})`),
       ...diffRows('api_token', current.tokens, desired.tokens, ['token_hash', 'role', 'user_id']),
@@ -59,6 +62,8 @@ async function currentRows(tx: Db, desired: DesiredRows): Promise<Rows> {
   const users = managed(await tx.selectFrom('users').selectAll().execute(), desired.users);
   const teams = managed(await tx.selectFrom('teams').selectAll().execute(), desired.teams);
   const members = await tx.selectFrom('team_members').selectAll().execute();
+  const schedules = managed(await tx.selectFrom('schedules').selectAll().execute(), desired.schedules);
+  const policies = managed(await tx.selectFrom('escalation_policies').selectAll().execute(), desired.policies);
   const services = managed(await tx.selectFrom('services').selectAll().execute(), desired.services);
   const deps = await tx.selectFrom('service_dependencies').selectAll().execute();
   const keys = (await tx.selectFrom('integration_keys').selectAll().execute()).filter(
@@ -71,6 +76,8 @@ async function currentRows(tx: Db, desired: DesiredRows): Promise<Rows> {
   return {
     users: new Map(users.map((u) => [u.id, { ...u }])),
     teams: new Map(teams.map((t) => [t.id, { ...t, members: members.filter((m) => m.team_id === t.id).map((m) => m.user_id).sort() }])),
+    schedules: new Map(schedules.map((sc) => [sc.id, { ...sc }])),
+    policies: new Map(policies.map((p) => [p.id, { ...p }])),
     services: new Map(services.map((s) => [s.id, { ...s, depends_on: deps.filter((d) => d.service_id === s.id).map((d) => d.depends_on_id).sort() }])),
     keys: new Map(keys.map((k) => [k.key_hash, { ...k }])),
     tokens: new Map(tokens.map((t) => [t.name, { ...t }])),
@@ -100,7 +107,7 @@ async function writeChanges(tx: Db, changes: ConfigChange[], desired: DesiredRow
 
   for (const id of upserts('user')) {
     const u = desired.users.get(id)!;
-    const row = { ...u, chat_ids: JSON.stringify(u.chat_ids), managed_by: 'config' as const, updated_at: now };
+    const row = { ...u, chat_ids: JSON.stringify(u.chat_ids), notification_rules: JSON.stringify(u.notification_rules), managed_by: 'config' as const, updated_at: now };
     await tx.insertInto('users').values(row).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
   }
   for (const id of upserts('team')) {
@@ -110,6 +117,16 @@ async function writeChanges(tx: Db, changes: ConfigChange[], desired: DesiredRow
     await tx.deleteFrom('team_members').where('team_id', '=', id).execute();
     if (members.length) await tx.insertInto('team_members').values(members.map((user_id) => ({ team_id: id, user_id }))).execute();
   }
+  for (const id of upserts('schedule')) {
+    const sc = desired.schedules.get(id)!;
+    const row = { ...sc, layers: JSON.stringify(sc.layers), managed_by: 'config' as const, updated_at: now };
+    await tx.insertInto('schedules').values(row).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
+  }
+  for (const id of upserts('escalation_policy')) {
+    const p = desired.policies.get(id)!;
+    const row = { ...p, levels: JSON.stringify(p.levels), fallback: JSON.stringify(p.fallback), managed_by: 'config' as const, updated_at: now };
+    await tx.insertInto('escalation_policies').values(row).onConflict((oc) => oc.column('id').doUpdateSet(row)).execute();
+  }
   const serviceUpserts = upserts('service');
   for (const id of serviceUpserts) {
     const { depends_on: _deps, ...service } = desired.services.get(id)!;
@@ -118,6 +135,7 @@ async function writeChanges(tx: Db, changes: ConfigChange[], desired: DesiredRow
       links: JSON.stringify(service.links),
       grouping: JSON.stringify(service.grouping),
       generic_mapping: JSON.stringify(service.generic_mapping),
+      escalation_by_severity: JSON.stringify(service.escalation_by_severity),
       managed_by: 'config' as const,
       updated_at: now,
     };
@@ -145,6 +163,8 @@ async function writeChanges(tx: Db, changes: ConfigChange[], desired: DesiredRow
   if (deletes('api_token').length) await tx.deleteFrom('api_tokens').where('name', 'in', deletes('api_token')).execute();
   if (deletes('integration_key').length) await tx.deleteFrom('integration_keys').where('key_hash', 'in', deletes('integration_key')).execute();
   if (deletes('service').length) await tx.deleteFrom('services').where('id', 'in', deletes('service')).execute();
+  if (deletes('escalation_policy').length) await tx.deleteFrom('escalation_policies').where('id', 'in', deletes('escalation_policy')).execute();
+  if (deletes('schedule').length) await tx.deleteFrom('schedules').where('id', 'in', deletes('schedule')).execute();
   if (deletes('team').length) await tx.deleteFrom('teams').where('id', 'in', deletes('team')).execute();
   if (deletes('user').length) await tx.deleteFrom('users').where('id', 'in', deletes('user')).execute();
 }

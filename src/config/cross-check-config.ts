@@ -49,6 +49,36 @@ export function crossCheckConfig(config: WarroomConfig): ConfigIssue[] {
       if (!services.has(id)) issues.push({ path: `classification.rules[${i}].when.services[${j}]`, message: `unknown service "${id}"` });
     });
   });
+  const schedules = new Set<string>();
+  config.schedules.forEach((schedule, i) => {
+    duplicate('schedule', schedules, schedule.id, `schedules[${i}].id`);
+    if (!isTimeZone(schedule.timezone)) issues.push({ path: `schedules[${i}].timezone`, message: `unknown time zone "${schedule.timezone}"` });
+    schedule.layers.forEach((layer, j) =>
+      layer.users.forEach((user, k) => {
+        if (!users.has(user)) issues.push({ path: `schedules[${i}].layers[${j}].users[${k}]`, message: `unknown user "${user}"` });
+      }),
+    );
+  });
+  const policies = new Set<string>();
+  const checkTargets = (targets: WarroomConfig['escalation_policies'][number]['fallback'], path: string) =>
+    targets.forEach((target, k) => {
+      const [kind, id, known] =
+        'user' in target ? ['user', target.user, users] : 'schedule' in target ? ['schedule', target.schedule, schedules] : ['team', target.team, teams];
+      if (!known.has(id)) issues.push({ path: `${path}[${k}].${kind}`, message: `unknown ${kind} "${id}"` });
+    });
+  config.escalation_policies.forEach((policy, i) => {
+    duplicate('escalation policy', policies, policy.id, `escalation_policies[${i}].id`);
+    policy.levels.forEach((level, j) => checkTargets(level.targets, `escalation_policies[${i}].levels[${j}].targets`));
+    checkTargets(policy.fallback, `escalation_policies[${i}].fallback`);
+  });
+  config.services.forEach((service, i) => {
+    if (service.escalation_policy && !policies.has(service.escalation_policy)) {
+      issues.push({ path: `services[${i}].escalation_policy`, message: `unknown escalation policy "${service.escalation_policy}"` });
+    }
+    for (const [severity, policy] of Object.entries(service.escalation_by_severity)) {
+      if (policy && !policies.has(policy)) issues.push({ path: `services[${i}].escalation_by_severity.${severity}`, message: `unknown escalation policy "${policy}"` });
+    }
+  });
   const tokenNames = new Set<string>();
   const tokens = new Set<string>();
   config.api_tokens.forEach((token, i) => {

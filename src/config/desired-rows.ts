@@ -7,7 +7,17 @@ export function desiredRows(config: WarroomConfig) {
   const users = new Map(
     config.users.map((u) => [
       u.id,
-      { id: u.id, name: u.name, email: u.email ?? null, phone: u.phone ?? null, timezone: u.timezone, role: u.role as Role, chat_ids: u.chat as Record<string, string> },
+      {
+        id: u.id,
+        name: u.name,
+        email: u.email ?? null,
+        phone: u.phone ?? null,
+        timezone: u.timezone,
+        role: u.role as Role,
+        chat_ids: u.chat as Record<string, string>,
+        webhook_url: u.webhook_url ?? null,
+        notification_rules: (u.notification_rules as Record<string, { channel: string; after: number }[]> | undefined) ?? null,
+      },
     ]),
   );
   const teams = new Map(
@@ -28,6 +38,8 @@ export function desiredRows(config: WarroomConfig) {
         grouping: s.grouping ? { group_by: s.grouping.group_by, window: s.grouping.window } : null,
         generic_mapping: (s.generic_mapping as Record<string, unknown> | undefined) ?? null,
         depends_on: [...new Set(s.depends_on)].sort(),
+        escalation_policy_id: s.escalation_policy ?? null,
+        escalation_by_severity: s.escalation_by_severity as Record<string, string>,
       },
     ]),
   );
@@ -39,8 +51,12 @@ export function desiredRows(config: WarroomConfig) {
   const tokens = new Map(
     config.api_tokens.map((t) => [t.name, { token_hash: hashSecret(t.token), token_hint: secretHint(t.token), role: t.role, user_id: t.user ?? null }]),
   );
+  const schedules = new Map(config.schedules.map((sc) => [sc.id, { id: sc.id, name: sc.name, timezone: sc.timezone, layers: sc.layers as unknown[] }]));
+  const policies = new Map(
+    config.escalation_policies.map((p) => [p.id, { id: p.id, name: p.name, repeat: p.repeat, levels: p.levels as unknown[], fallback: p.fallback as unknown[] }]),
+  );
   const settings = new Map<string, { value: RuntimeSettings }>([[RUNTIME_SETTINGS_KEY, { value: runtimeSettingsFromConfig(config) }]]);
-  return { users, teams, services, keys, tokens, settings };
+  return { users, teams, schedules, policies, services, keys, tokens, settings };
 }
 
 export type DesiredRows = ReturnType<typeof desiredRows>;

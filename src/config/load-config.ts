@@ -24,7 +24,7 @@ export function parseConfigText(text: string, file: string, env: NodeJS.ProcessE
   if (doc.errors.length) {
     throw new ConfigError(
       file,
-      doc.errors.map((error) => ({ path: '(yaml)', line: error.linePos?.[0].line, message: error.message.split('\n')[0]! })),
+      doc.errors.map((error) => ({ path: '(yaml)', line: lineCounter.linePos(error.pos[0]).line, message: error.message.split('\n')[0]! })),
     );
   }
   const missingEnv: ConfigIssue[] = [];

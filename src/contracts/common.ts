@@ -30,8 +30,11 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 }
 
 export function describeZodError(error: z.ZodError): { path: string; message: string }[] {
-  return error.issues.map((issue) => ({
-    path: formatIssuePath(issue.path) || '(root)',
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    // Name each unknown key itself, so the path (and its line) points at the key, not its parent.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: formatIssuePath([...issue.path, key]), message: `unknown key "${key}"` }));
+    }
+    return [{ path: formatIssuePath(issue.path) || '(root)', message: issue.message }];
+  });
 }

@@ -7,6 +7,20 @@ export type Role = z.infer<typeof roleSchema>;
 
 export const CHAT_PLATFORMS = ['feishu', 'lark', 'slack', 'dingtalk', 'wecom'] as const;
 
+/** A user's own order of contact methods, each after a delay from the start of a page. */
+export const NOTIFY_CHANNELS = ['im', 'email', 'sms', 'voice', 'webhook', 'feishu', 'slack', 'dingtalk', 'wecom', 'web'] as const;
+export const notifyChannelSchema = z.enum(NOTIFY_CHANNELS);
+export type NotifyChannel = z.infer<typeof notifyChannelSchema>;
+
+const notificationRuleSchema = z.strictObject({ channel: notifyChannelSchema, after: durationSchema.default(0) });
+export const notificationRulesSchema = z.strictObject({
+  /** P0 and P1 pages. */
+  high: z.array(notificationRuleSchema).min(1).optional(),
+  /** P2 pages. */
+  low: z.array(notificationRuleSchema).min(1).optional(),
+});
+export type NotificationRules = z.infer<typeof notificationRulesSchema>;
+
 const userSchema = z.strictObject({
   id: slugSchema,
   name: z.string().min(1),
@@ -18,6 +32,8 @@ const userSchema = z.strictObject({
   timezone: z.string().default('UTC'),
   role: roleSchema.default('responder'),
   chat: z.partialRecord(z.enum(CHAT_PLATFORMS), z.string().min(1)).default({}),
+  webhook_url: z.url().optional(),
+  notification_rules: notificationRulesSchema.optional(),
 });
 
 const teamSchema = z.strictObject({
@@ -74,7 +90,61 @@ const serviceSchema = z.strictObject({
   auto_resolve: z.boolean().default(true),
   grouping: groupingSchema.partial().optional(),
   generic_mapping: genericMappingSchema.optional(),
+  /** The escalation policy for this service's incidents, and optional overrides per severity. */
+  escalation_policy: slugSchema.optional(),
+  escalation_by_severity: z.partialRecord(severitySchema, slugSchema).default({}),
 });
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time like 09:00 (24:00 allowed as an end)');
+const scheduleSchema = z.strictObject({
+  id: slugSchema,
+  name: z.string().min(1),
+  timezone: z.string().default('UTC'),
+  layers: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        users: z.array(slugSchema).min(1),
+        rotation: z.strictObject({ every: z.int().min(1).default(1), unit: z.enum(['hours', 'days', 'weeks']) }),
+        start: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, 'must be a local date-time like 2026-01-05T09:00'),
+        restrictions: z
+          .array(z.strictObject({ days: z.array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'])).min(1), start: hhmm, end: hhmm }))
+          .default([]),
+      }),
+    )
+    .min(1),
+});
+
+export const escalationTargetSchema = z.union([
+  z.strictObject({ user: slugSchema }),
+  z.strictObject({ schedule: slugSchema }),
+  z.strictObject({ team: slugSchema }),
+]);
+export type EscalationTarget = z.infer<typeof escalationTargetSchema>;
+
+const escalationPolicySchema = z.strictObject({
+  id: slugSchema,
+  name: z.string().min(1),
+  /** How many times the levels run again after the last one before the fallback. */
+  repeat: z.int().min(0).max(10).default(0),
+  levels: z
+    .array(z.strictObject({ targets: z.array(escalationTargetSchema).min(1), escalate_after: durationSchema.default(900_000) }))
+    .min(1),
+  /** Paged once when every level and repeat went unacknowledged (management). */
+  fallback: z.array(escalationTargetSchema).default([]),
+});
+
+const severityPolicySchema = z.strictObject({
+  /** Channels every page of this severity uses at once, whatever the user's rules ("im", "voice"…). */
+  channels: z.array(notifyChannelSchema).default([]),
+  mention: z.enum(['all', 'oncall', 'none']).default('none'),
+  /** Overrides the policy's per-level delays for this severity. */
+  escalate_after: durationSchema.optional(),
+  /** Record the incident but page nobody. */
+  record_only: z.boolean().default(false),
+});
+
+const budgetSchema = z.strictObject({ limit: z.int().min(1), window: durationSchema.default(3_600_000) });
 
 const classificationRuleSchema = z
   .strictObject({
@@ -83,13 +153,15 @@ const classificationRuleSchema = z
       labels: labelMapSchema.optional(),
       keywords: z.array(z.string().min(1)).optional(),
       services: z.array(slugSchema).optional(),
+      /** The sender's severity after severity_map, e.g. [P0, P1] for "critical"/"严重". */
+      severities: z.array(severitySchema).optional(),
     }),
     severity: severitySchema.optional(),
     category: categorySchema.optional(),
     response_sla: durationSchema.optional(),
   })
-  .refine((rule) => rule.when.labels || rule.when.keywords || rule.when.services, {
-    message: 'a rule needs at least one of when.labels, when.keywords or when.services',
+  .refine((rule) => rule.when.labels || rule.when.keywords || rule.when.services || rule.when.severities, {
+    message: 'a rule needs at least one of when.labels, when.keywords, when.services or when.severities',
     path: ['when'],
   });
 
@@ -136,6 +208,31 @@ export const warroomConfigSchema = z.strictObject({
     })
     .prefault({}),
   api_tokens: z.array(apiTokenSchema).default([]),
+  schedules: z.array(scheduleSchema).default([]),
+  escalation_policies: z.array(escalationPolicySchema).default([]),
+  notifications: z
+    .strictObject({
+      /** P0–P3 behaviour, after the Feishu design: P0 IM + phone, P1 IM, P2 IM, P3 record only. */
+      severity_policy: z.partialRecord(severitySchema, severityPolicySchema).default({}),
+      /** Pages per user per window, by severity class (critical = P0/P1, warning = P2, info = P3). */
+      budgets: z
+        .strictObject({ critical: budgetSchema.optional(), warning: budgetSchema.optional(), info: budgetSchema.optional() })
+        .prefault({}),
+      budget_exempt: z.array(severitySchema).default([]),
+      /** How long an over-budget user's pages collect before one digest goes out. */
+      digest_after: durationSchema.default(900_000),
+      max_attempts: z.int().min(1).max(20).default(5),
+    })
+    .prefault({}),
+  channels: z
+    .strictObject({
+      email: z.strictObject({ smtp_url: z.string().min(1), from: z.string().min(3) }).optional(),
+      twilio: z
+        .strictObject({ account_sid: z.string().min(2), auth_token: z.string().min(8), from: z.string().min(5), base_url: z.url().optional() })
+        .optional(),
+      webhook: z.strictObject({ secret: z.string().min(16, 'webhook signing secrets need at least 16 characters') }).optional(),
+    })
+    .prefault({}),
 });
 
 export type WarroomConfig = z.infer<typeof warroomConfigSchema>;
@@ -144,3 +241,8 @@ export type TeamConfig = WarroomConfig['teams'][number];
 export type ServiceConfig = WarroomConfig['services'][number];
 export type ClassificationConfig = WarroomConfig['classification'];
 export type ClassificationRuleConfig = NonNullable<ClassificationConfig['rules']>[number];
+export type ScheduleConfig = WarroomConfig['schedules'][number];
+export type EscalationPolicyConfig = WarroomConfig['escalation_policies'][number];
+export type NotificationsConfig = WarroomConfig['notifications'];
+export type SeverityPolicyConfig = z.infer<typeof severityPolicySchema>;
+export type ChannelsConfig = WarroomConfig['channels'];

@@ -3,10 +3,12 @@ import { Logger as WorkerLogger, runMigrations as runWorkerMigrations } from 'gr
 import type pg from 'pg';
 import type { Db } from './database.js';
 import * as core from './migrations/0001-core.js';
+import * as oncall from './migrations/0002-oncall-escalation.js';
 
 /** Migrations are listed in code, so they ship inside the package and run in a fixed order. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
+  '0002-oncall-escalation': oncall,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -16,6 +16,8 @@ export interface UsersTable {
   role: 'viewer' | 'responder' | 'admin';
   chat_ids: Json<Record<string, string>>;
   password_hash: string | null;
+  webhook_url: ColumnType<string | null, string | null | undefined, string | null>;
+  notification_rules: ColumnType<Record<string, { channel: string; after: number }[]> | null, string | undefined, string>;
   managed_by: ManagedBy;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -46,6 +48,8 @@ export interface ServicesTable {
   auto_resolve: boolean;
   grouping: Json<{ group_by?: string[]; window?: number } | null>;
   generic_mapping: Json<Record<string, unknown> | null>;
+  escalation_policy_id: string | null;
+  escalation_by_severity: JsonDefault<Record<string, string>>;
   managed_by: ManagedBy;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
@@ -169,6 +173,94 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+export interface SchedulesTable {
+  id: string;
+  name: string;
+  timezone: string;
+  layers: Json<unknown[]>;
+  managed_by: ManagedBy;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ScheduleOverridesTable {
+  id: Generated<string>;
+  schedule_id: string;
+  user_id: string;
+  replaces_user_id: string | null;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  reason: string | null;
+  created_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface EscalationPoliciesTable {
+  id: string;
+  name: string;
+  repeat: number;
+  levels: Json<unknown[]>;
+  fallback: Json<unknown[]>;
+  managed_by: ManagedBy;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface EscalationsTable {
+  incident_id: string;
+  policy_id: string;
+  level: number;
+  cycle: number;
+  fallback: Generated<boolean>;
+  state: 'active' | 'acknowledged' | 'resolved' | 'exhausted';
+  next_step_at: Timestamp | null;
+  started_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export type NotificationStatus = 'scheduled' | 'sending' | 'sent' | 'retrying' | 'failed' | 'suppressed' | 'cancelled' | 'digested';
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  incident_id: string;
+  user_id: string;
+  channel: string;
+  step: string;
+  severity: string;
+  dedup_key: string;
+  status: NotificationStatus;
+  reason: string | null;
+  attempts: Generated<number>;
+  external_id: string | null;
+  reply_code: string | null;
+  digest_id: string | null;
+  scheduled_at: Timestamp;
+  sent_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SilencesTable {
+  id: Generated<string>;
+  kind: 'silence' | 'maintenance';
+  matchers: Json<unknown[]>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  comment: string;
+  created_by: string;
+  created_at: Generated<Date>;
+}
+
+export interface InboxMessagesTable {
+  id: Generated<string>;
+  user_id: string;
+  incident_id: string | null;
+  notification_id: string | null;
+  doc: Json<unknown>;
+  created_at: Timestamp;
+  read_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   teams: TeamsTable;
@@ -183,9 +275,18 @@ export interface Database {
   incident_links: IncidentLinksTable;
   alerts: AlertsTable;
   audit_log: AuditLogTable;
+  schedules: SchedulesTable;
+  schedule_overrides: ScheduleOverridesTable;
+  escalation_policies: EscalationPoliciesTable;
+  escalations: EscalationsTable;
+  notifications: NotificationsTable;
+  silences: SilencesTable;
+  inbox_messages: InboxMessagesTable;
 }
 
 export type IncidentRow = Selectable<IncidentsTable>;
 export type AlertRow = Selectable<AlertsTable>;
 export type ServiceRow = Selectable<ServicesTable>;
 export type UserRow = Selectable<UsersTable>;
+export type NotificationRow = Selectable<NotificationsTable>;
+export type EscalationRow = Selectable<EscalationsTable>;

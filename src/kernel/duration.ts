@@ -24,8 +24,8 @@ export function parseDuration(text: string): number {
 
 /** Formats milliseconds the way people read them: 45s, 5m, 1h 30m, 2d 3h. */
 export function formatDuration(ms: number): string {
-  const sign = ms < 0 ? '-' : '';
   let rest = Math.round(Math.abs(ms) / 1000);
+  const sign = ms < 0 && rest > 0 ? '-' : '';
   const days = Math.floor(rest / 86_400);
   rest -= days * 86_400;
   const hours = Math.floor(rest / 3600);

@@ -148,7 +148,7 @@ describe('classifyAlert with the default rules', () => {
     { name: 'replication lag → data; the data SLA tightens P2', title: 'MysqlReplicationLag', labels: { severity: 'warning' }, severity: 'P2', category: 'data', slaMinutes: 15, rules: ['data'] },
     { name: 'latency → performance', title: 'ApiLatencyHigh', description: 'p99 latency above 2s', labels: { severity: 'warning' }, severity: 'P2', category: 'performance', slaMinutes: 30, rules: ['performance'] },
     { name: 'certificate expiry → security', title: 'BlackboxSslCertificateExpired', labels: { severity: 'critical' }, severity: 'P1', category: 'security', slaMinutes: 15, rules: ['security'] },
-    { name: 'DNS → network', title: 'CorednsPanicCount', description: 'DNS server panics', labels: { severity: 'warning' }, severity: 'P2', category: 'network', slaMinutes: 30, rules: ['network'] },
+    { name: 'DNS → network', title: 'CorednsServfailRateHigh', description: 'DNS server is returning SERVFAIL', labels: { severity: 'warning' }, severity: 'P2', category: 'network', slaMinutes: 30, rules: ['network'] },
     { name: 'breach words → P0 security whatever the sender said', title: 'UnauthorizedAccessAttempt', labels: { severity: 'warning' }, severity: 'P0', category: 'security', slaMinutes: 5, rules: ['security-breach'] },
     { name: 'application errors get the application SLA', title: 'HTTPServerErrors', severity: 'P3', category: 'application', slaMinutes: 20, rules: ['application'] },
     { name: 'nothing matches → default severity and category', title: 'Something happened', severity: 'P3', category: 'application', slaMinutes: 120, rules: [] },

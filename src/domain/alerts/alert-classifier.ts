@@ -40,9 +40,17 @@ export function keywordMatches(keyword: string, text: string, joinedWords: strin
   return [phrase, `${phrase}s`, `${phrase}es`].some((form) => joinedWords.includes(` ${form} `));
 }
 
-function ruleMatches(rule: ClassificationRuleConfig, input: ClassifyInput, text: string, joinedWords: string): boolean {
-  const { labels, keywords, services } = rule.when;
+function ruleMatches(
+  rule: ClassificationRuleConfig,
+  input: ClassifyInput,
+  text: string,
+  joinedWords: string,
+  sourceSeverity: Severity | null,
+  config: ClassificationConfig,
+): boolean {
+  const { labels, keywords, services, severities } = rule.when;
   if (services && !services.includes(input.serviceId)) return false;
+  if (severities && (!sourceSeverity || !severities.includes(sourceSeverity))) return false;
   if (labels) {
     for (const [name, expected] of Object.entries(labels)) {
       const actual = input.labels[name];
@@ -62,16 +70,17 @@ export function classifyAlert(input: ClassifyInput, config: ClassificationConfig
   let category: Category | undefined;
   let ruleSlaMs: number | undefined;
   const matchedRules: string[] = [];
+  const sourceSeverity = mapSourceSeverity(input.sourceSeverity, config);
   for (const rule of rules) {
     if (severity && category && ruleSlaMs !== undefined) break;
-    if (!ruleMatches(rule, input, text, joinedWords)) continue;
+    if (!ruleMatches(rule, input, text, joinedWords, sourceSeverity, config)) continue;
     let used = false;
     if (!severity && rule.severity) [severity, used] = [rule.severity, true];
     if (!category && rule.category) [category, used] = [rule.category, true];
     if (ruleSlaMs === undefined && rule.response_sla !== undefined) [ruleSlaMs, used] = [rule.response_sla, true];
     if (used) matchedRules.push(rule.name);
   }
-  const finalSeverity = severity ?? mapSourceSeverity(input.sourceSeverity, config) ?? config.default_severity;
+  const finalSeverity = severity ?? sourceSeverity ?? config.default_severity;
   const severitySla = config.response_sla?.[finalSeverity] ?? DEFAULT_RESPONSE_SLA_MS[finalSeverity];
   return {
     severity: finalSeverity,
@@ -87,5 +96,6 @@ export function mapSourceSeverity(word: string | null, config: ClassificationCon
   const trimmed = word.trim();
   if (isSeverity(trimmed.toUpperCase())) return trimmed.toUpperCase() as Severity;
   const key = trimmed.toLowerCase();
-  return config.severity_map?.[key] ?? config.severity_map?.[trimmed] ?? DEFAULT_SEVERITY_MAP[key] ?? null;
+  const configured = Object.entries(config.severity_map ?? {}).find(([word]) => word.trim().toLowerCase() === key)?.[1];
+  return configured ?? DEFAULT_SEVERITY_MAP[key] ?? null;
 }

@@ -17,6 +17,12 @@ export const DEFAULT_SEVERITY_MAP: Record<string, Severity> = {
  */
 export const DEFAULT_RULES: ClassificationRuleConfig[] = [
   {
+    // A sender that says "info" means it: keywords never raise an informational alert into a page.
+    name: 'informational',
+    when: { severities: ['P3'] },
+    severity: 'P3',
+  },
+  {
     name: 'security-breach',
     when: {
       keywords: ['breach', 'intrusion', 'malicious', 'unauthorized', 'attack', 'exploit', 'compromised',
@@ -29,8 +35,8 @@ export const DEFAULT_RULES: ClassificationRuleConfig[] = [
   {
     name: 'critical-outage',
     when: {
-      labels: { severity: 'critical' },
-      keywords: ['down', 'unavailable', 'unreachable', 'outage', 'dead', 'crashed', 'missing', 'no leader',
+      severities: ['P0', 'P1'],
+      keywords: ['down', 'unavailable', 'unreachable', 'outage', 'crashed', 'missing', 'no leader',
         'split brain', 'data loss', '宕机', '不可用', '中断', '挂了', '数据丢失', '无法访问'],
     },
     severity: 'P0',
@@ -45,12 +51,18 @@ export const DEFAULT_RULES: ClassificationRuleConfig[] = [
     category: 'security',
   },
   {
+    // Kubernetes workload words would otherwise read as data ("replicas") or network.
+    name: 'kubernetes-workloads',
+    when: { keywords: ['replicaset', 'statefulset', 'daemonset', 'hpa', 'deployment replicas', 'replicas mismatch'] },
+    category: 'infrastructure',
+  },
+  {
     name: 'data',
     when: {
       keywords: ['database', 'db', 'postgres', 'postgresql', 'mysql', 'mariadb', 'mongodb', 'redis', 'cassandra',
         'elasticsearch', 'opensearch', 'clickhouse', 'sql', 'replication', 'replica', 'backup', 'wal', 'kafka',
         'consumer lag', 'etcd', 'zookeeper', 'minio', 'ceph', 'index', 'shard', 'deadlock', 'transaction',
-        '数据库', '主从', '复制', '备份', '数据'],
+        'memcached', 'pgbouncer', 'cache', '数据库', '主从', '复制', '备份', '数据同步', '数据不一致', '缓存'],
     },
     category: 'data',
     response_sla: 900_000,
@@ -59,7 +71,8 @@ export const DEFAULT_RULES: ClassificationRuleConfig[] = [
     name: 'network',
     when: {
       keywords: ['network', 'dns', 'packet', 'packets', 'tcp', 'udp', 'interface', 'bandwidth', 'ping', 'bgp',
-        'ingress', 'egress', 'route', 'routing', 'vpn', 'loadbalancer', 'load balancer', 'proxy', 'nat',
+        'ingress', 'egress', 'route', 'routing', 'vpn', 'loadbalancer', 'load balancer', 'proxy', 'snat', 'dnat',
+        'nat gateway', 'haproxy', 'snmp',
         'connection refused', 'conntrack', 'blackbox', 'probe', 'http probe', '网络', '丢包', '带宽', '域名', '连接'],
     },
     category: 'network',
@@ -78,7 +91,8 @@ export const DEFAULT_RULES: ClassificationRuleConfig[] = [
     when: {
       keywords: ['host', 'node', 'disk', 'cpu', 'filesystem', 'kubernetes', 'pod', 'container', 'volume', 'inode',
         'load', 'kernel', 'machine', 'hardware', 'temperature', 'raid', 'swap', 'oom', 'memory', 'clock',
-        'systemd', 'daemonset', 'statefulset', 'deployment', 'kubelet', 'docker', 'vm', 'cluster',
+        'systemd', 'deployment', 'kubelet', 'docker', 'vm', 'cluster', 'ipmi', 'sensor', 'fan', 'voltage', 'power',
+        'battery', 'ups', 'smart', 'zfs', 'zpool', 'hypervisor', 'snapshot', 'droplet',
         '磁盘', '主机', '节点', '容器', '服务器', '内存', '机器'],
     },
     category: 'infrastructure',
