@@ -14,7 +14,7 @@ import { startApp, type RunningApp } from '../src/app.js';
 import { silentLogger } from '../src/kernel/index.js';
 import { RULES_PATH, loadRuleCatalogue } from './lib/alert-catalogue.js';
 import { openBenchDatabase } from './lib/bench-database.js';
-import { cpuSince, takeCpuSnapshot } from './lib/cpu-sampler.js';
+import { cpuBetween, takeCpuSnapshot, type CpuSnapshot } from './lib/cpu-sampler.js';
 import type { LoadResult } from './lib/load-client.js';
 import type { LoadPlan } from './lib/load-plan.js';
 import { LoadThread } from './lib/load-thread.js';
@@ -74,10 +74,16 @@ async function countRows(app: RunningApp): Promise<Record<string, number>> {
   return rows[0] ?? {};
 }
 
+/** CPU counters now, Postgres's found through pg_stat_activity (its backends and background processes). */
+async function cpuSnapshot(app: RunningApp): Promise<CpuSnapshot> {
+  const { rows } = await app.database.pool.query<{ pid: number }>('select pid from pg_stat_activity');
+  return takeCpuSnapshot(rows.map((row) => row.pid));
+}
+
 async function runScenario(thread: LoadThread, app: RunningApp, scenario: LoadPlan): Promise<{ figures: ScenarioFigures; result: LoadResult }> {
-  const before = takeCpuSnapshot();
+  const before = await cpuSnapshot(app);
   const result = await thread.run(app.url, scenario);
-  const cpu = cpuSince(before);
+  const cpu = cpuBetween(before, await cpuSnapshot(app));
   const drainMs = await drainIngestQueue(app);
   const figures = figuresOf(result, cpu, drainMs);
   const rows = Object.entries(await countRows(app)).map(([table, count]) => `${table}=${count}`).join(' ');

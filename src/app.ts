@@ -10,6 +10,13 @@ import { TokenAuthenticator } from './domain/access/index.js';
 import { IngestPipeline } from './domain/alerts/index.js';
 import { ServiceCatalog, loadRuntimeSettings, type RuntimeSettings } from './domain/services/index.js';
 import { incidentJobs } from './engine/incident-jobs.js';
+import { ChannelRegistry } from './engine/channel-registry.js';
+import { ESCALATION_CRONTAB, escalationJobs } from './engine/escalation-jobs.js';
+import { inboxDelivery } from './engine/inbox-delivery.js';
+import { notifyDigestJob } from './engine/notify-digest.js';
+import { notifySendJob } from './engine/notify-send.js';
+import { providersFromConfig } from './engine/providers-from-config.js';
+import { warroomConfigSchema } from './contracts/index.js';
 import { createMetrics } from './http/metrics.js';
 import { buildHttpServer } from './http/server.js';
 import { startWorker } from './queue/index.js';
@@ -67,6 +74,10 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     const tokens = new TokenAuthenticator(database.db);
     const pipeline = new IngestPipeline(database.db, currentSettings, clock, logger);
     const metrics = createMetrics();
+    // Channel providers hold secrets, so they come from the config file at start, never from the database.
+    const channelsConfig = (config ?? warroomConfigSchema.parse({})).channels;
+    const channels = new ChannelRegistry(providersFromConfig(channelsConfig, inboxDelivery(database.db, () => clock.now())));
+    cleanup.push(() => channels.close());
 
     const listener = new pg.Client({ connectionString: resolved.url });
     listener.on('error', (error) => logger.warn({ err: error }, 'config listener lost its connection'));
@@ -84,7 +95,16 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
 
     let worker: Runner | null = null;
     if (options.worker !== false) {
-      worker = await startWorker({ pool: database.pool, logger, jobs: incidentJobs({ db: database.db, clock, logger, settings: currentSettings }) });
+      const engine = { db: database.db, clock, logger, settings: currentSettings, channels };
+      worker = await startWorker({
+        pool: database.pool,
+        logger,
+        concurrency: Number(env.WARROOM_WORKER_CONCURRENCY ?? 10),
+        pollInterval: Number(env.WARROOM_WORKER_POLL_MS ?? 2000),
+        useNodeTime: env.WARROOM_WORKER_NODE_TIME === 'true',
+        crontab: ESCALATION_CRONTAB,
+        jobs: [...incidentJobs(engine), ...escalationJobs(engine), notifySendJob(engine), notifyDigestJob(engine)],
+      });
       cleanup.push(() => worker!.stop());
     }
 
@@ -98,6 +118,8 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
       tokens,
       pipeline,
       metrics,
+      availableChannels: () => channels.available(),
+      inbound: { twilioAuthToken: channelsConfig.twilio?.auth_token },
       isShuttingDown: () => shuttingDown,
     });
     const port = options.port ?? Number(env.PORT ?? 8080);

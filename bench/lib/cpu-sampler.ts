@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 
 /** Linux's USER_HZ; /proc times are in these ticks. */
@@ -10,8 +10,8 @@ export interface CpuSnapshot {
   processMicros: number;
   /** The main thread alone, which runs the server (Fastify, ingest, pg client). */
   mainThreadTicks: number | null;
-  /** Every local process named "postgres" (only meaningful when the server runs on this machine). */
-  postgresTicks: number | null;
+  /** Ticks of the Postgres server's processes found on this machine, by pid; null when none is local. */
+  postgresTicks: Map<number, number> | null;
 }
 
 export interface CpuUse {
@@ -21,24 +21,35 @@ export interface CpuUse {
   postgresPct: number | null;
 }
 
-export function takeCpuSnapshot(): CpuSnapshot {
+/**
+ * `postgresPids` are the server's backends and background processes (pg_stat_activity lists them),
+ * so other Postgres servers on the machine do not count.
+ */
+export function takeCpuSnapshot(postgresPids: number[]): CpuSnapshot {
   const usage = process.cpuUsage();
   return {
     at: performance.now(),
     processMicros: usage.user + usage.system,
     mainThreadTicks: statTicks(`/proc/self/task/${process.pid}/stat`),
-    postgresTicks: postgresTicks(),
+    postgresTicks: processTicks(postgresPids),
   };
 }
 
-export function cpuSince(before: CpuSnapshot, after = takeCpuSnapshot()): CpuUse {
+export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot): CpuUse {
   const seconds = (after.at - before.at) / 1000;
-  const ticksPct = (a: number | null, b: number | null) => (a === null || b === null ? null : ((b - a) / TICKS_PER_SECOND / seconds) * 100);
+  const ticksPct = (ticks: number) => (ticks / TICKS_PER_SECOND / seconds) * 100;
   return {
     processPct: ((after.processMicros - before.processMicros) / 1e6 / seconds) * 100,
-    mainThreadPct: ticksPct(before.mainThreadTicks, after.mainThreadTicks),
-    postgresPct: ticksPct(before.postgresTicks, after.postgresTicks),
+    mainThreadPct: before.mainThreadTicks === null || after.mainThreadTicks === null ? null : ticksPct(after.mainThreadTicks - before.mainThreadTicks),
+    postgresPct: before.postgresTicks && after.postgresTicks ? ticksPct(ticksBetween(before.postgresTicks, after.postgresTicks)) : null,
   };
+}
+
+/** Per process, so that a backend exiting in between (idle pool clients do) cannot make the sum go negative. */
+function ticksBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, ticks] of after) total += Math.max(0, ticks - (before.get(pid) ?? 0));
+  return total;
 }
 
 /** utime + stime of a /proc stat file; the command name may hold spaces, so fields count from its ")". */
@@ -52,21 +63,11 @@ function statTicks(path: string): number | null {
   }
 }
 
-function postgresTicks(): number | null {
-  let pids: string[];
-  try {
-    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
-  } catch {
-    return null;
-  }
-  let total = 0;
+function processTicks(pids: number[]): Map<number, number> | null {
+  const ticks = new Map<number, number>();
   for (const pid of pids) {
-    try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
-    } catch {
-      continue;
-    }
-    total += statTicks(`/proc/${pid}/stat`) ?? 0;
+    const value = statTicks(`/proc/${pid}/stat`);
+    if (value !== null) ticks.set(pid, value);
   }
-  return total;
+  return ticks.size ? ticks : null;
 }

@@ -4,3 +4,4 @@ export * from './alertmanager-webhook.js';
 export * from './grafana-webhook.js';
 export * from './pagerduty-event.js';
 export * from './generic-webhook.js';
+export * from './message-doc.js';

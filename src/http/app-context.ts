@@ -15,6 +15,10 @@ export interface HttpContext {
   tokens: TokenAuthenticator;
   pipeline: IngestPipeline;
   metrics: Metrics;
+  /** Channels warroom can page on (configured providers plus the built-in inbox). */
+  availableChannels(): ReadonlySet<string>;
+  /** Secrets for verifying inbound provider callbacks; absent when the provider is not configured. */
+  inbound: { twilioAuthToken?: string };
   /** True while the process is draining: health turns 503 so load balancers stop sending. */
   isShuttingDown(): boolean;
 }

@@ -9,6 +9,10 @@ import { incidentRoutes } from './incident-routes.js';
 import { ingestRoutes } from './ingest-routes.js';
 import { pagerDutyRoutes } from './pagerduty-routes.js';
 import { systemRoutes } from './system-routes.js';
+import { escalationRoutes } from './escalation-routes.js';
+import { inboundRoutes } from './inbound-routes.js';
+import { oncallRoutes } from './oncall-routes.js';
+import { silenceRoutes } from './silence-routes.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -46,5 +50,9 @@ export async function buildHttpServer(ctx: HttpContext): Promise<FastifyInstance
   await app.register(async (scope) => pagerDutyRoutes(scope, ctx));
   await app.register(async (scope) => incidentRoutes(scope, ctx));
   await app.register(async (scope) => catalogRoutes(scope, ctx));
+  await app.register(async (scope) => oncallRoutes(scope, ctx));
+  await app.register(async (scope) => escalationRoutes(scope, ctx));
+  await app.register(async (scope) => silenceRoutes(scope, ctx));
+  await app.register(async (scope) => inboundRoutes(scope, ctx));
   return app;
 }

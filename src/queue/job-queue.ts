@@ -13,6 +13,8 @@ export interface EnqueueOptions {
   /** Jobs of one queue run one at a time, in order. */
   queueName?: string;
   priority?: number;
+  /** replace (default): the new job replaces a pending one; preserve_run_at keeps the first run time. */
+  jobKeyMode?: 'replace' | 'preserve_run_at';
 }
 
 export async function enqueue(tx: Db, task: string, payload: object, options: EnqueueOptions = {}): Promise<void> {
@@ -25,7 +27,7 @@ export async function enqueue(tx: Db, task: string, payload: object, options: En
       max_attempts => ${options.maxAttempts ?? 25}::int,
       job_key => ${options.jobKey ?? null}::text,
       priority => ${options.priority ?? 0}::int,
-      job_key_mode => 'replace'
+      job_key_mode => ${options.jobKeyMode ?? 'replace'}::text
     )
   `.execute(tx);
 }
@@ -58,4 +60,18 @@ export async function pendingJobs(db: Db, keyPrefix: string): Promise<PendingJob
     attempts: row.attempts,
     lastError: row.last_error,
   }));
+}
+
+/**
+ * graphile-worker keeps a crashed worker's jobs locked for 4 hours. Our handlers finish in seconds,
+ * so a lock older than `olderThanMs` means its worker died: release it so the job runs again.
+ */
+export async function unlockStaleJobs(db: Db, olderThanMs: number): Promise<number> {
+  const result = await sql<{ workers: string[] | null }>`
+    select array_agg(distinct locked_by) as workers from graphile_worker.jobs
+    where locked_at < now() - make_interval(secs => ${olderThanMs / 1000})
+  `.execute(db);
+  const workers = result.rows[0]?.workers ?? [];
+  if (workers.length) await sql`select graphile_worker.force_unlock_workers(${workers}::text[])`.execute(db);
+  return workers.length;
 }

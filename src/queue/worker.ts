@@ -22,6 +22,8 @@ export interface WorkerOptions {
   /** Cron lines in graphile-worker's crontab format. */
   crontab?: string;
   pollInterval?: number;
+  /** Schedule by Node's clock instead of the database's (tests that move time use this). */
+  useNodeTime?: boolean;
 }
 
 /** Starts graphile-worker on our pool. Jobs arrive by LISTEN/NOTIFY; polling is only the fallback. */
@@ -38,6 +40,7 @@ export async function startWorker(options: WorkerOptions): Promise<Runner> {
     pollInterval: options.pollInterval ?? 2000,
     crontab: options.crontab ?? '',
     noHandleSignals: true,
+    useNodeTime: options.useNodeTime ?? false,
     logger: workerLogger(options.logger),
   });
 }

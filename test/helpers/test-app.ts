@@ -46,13 +46,13 @@ export interface TestApp {
 }
 
 /** Starts the whole app (HTTP, ingest, worker) on a fresh database, listening on a random port. */
-export async function startTestApp(options: { config?: string; clock?: Clock; worker?: boolean } = {}): Promise<TestApp> {
+export async function startTestApp(options: { config?: string; clock?: Clock; worker?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
   const db = await createTestDatabase();
   const dir = await mkdtemp(join(tmpdir(), 'warroom-test-config-'));
   const configPath = join(dir, 'warroom.yaml');
   await writeFile(configPath, options.config ?? TEST_CONFIG);
   const app = await startApp({
-    env: { DATABASE_URL: db.url },
+    env: { DATABASE_URL: db.url, ...options.env },
     port: 0,
     host: '127.0.0.1',
     configPath,

@@ -102,6 +102,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       read_at timestamptz
     );
     create index inbox_messages_user on inbox_messages (user_id, id desc);
+    create unique index inbox_messages_notification on inbox_messages (notification_id) where notification_id is not null;
   `.execute(db);
 }
 

@@ -10,6 +10,7 @@ import { findIncident } from './incident-store.js';
 import { isOpenStatus, transition, type IncidentStatus, type LifecycleEvent } from './lifecycle.js';
 import { DEFAULT_RESPONSE_SLA_MS, priorityScore } from './priority.js';
 import { recordTimeline } from './timeline.js';
+import { INCIDENT_CHANGED_TASK, INCIDENT_OPENED_TASK } from './incident-events.js';
 
 export interface ActionContext {
   now: Date;
@@ -77,6 +78,7 @@ export async function changeIncidentStatus(
     });
   }
   if (event.type === 'reopen') await cancelJob(tx, autoCloseJobKey(incident.id));
+  await enqueue(tx, INCIDENT_CHANGED_TASK, { incidentId: incident.id, change: 'status' });
 
   const verb = event.type === 'set_status' ? `Status ${decision.from} → ${decision.to}` : EVENT_VERB[event.type];
   await recordTimeline(tx, [
@@ -142,6 +144,7 @@ export async function changeSeverity(
     .where('id', '=', incident.id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  await enqueue(tx, INCIDENT_CHANGED_TASK, { incidentId: incident.id, change: 'severity' });
   await recordAction(
     tx,
     incident,
@@ -198,6 +201,7 @@ export async function declareIncident(tx: Db, input: DeclareInput, ctx: ActionCo
     })
     .returningAll()
     .executeTakeFirstOrThrow();
+  await enqueue(tx, INCIDENT_OPENED_TASK, { incidentId: incident.id }, { jobKey: `incident-opened:${incident.id}` });
   await recordAction(tx, incident, ctx, 'incident.declared', `Declared by ${actorLabel(ctx.actor)}: ${input.title}`, {
     severity: input.severity,
     category: input.category,

@@ -5,6 +5,8 @@ import type { Impact } from '../../contracts/index.js';
 import type { Actor } from './actor.js';
 import { priorityScore } from './priority.js';
 import { recordTimeline } from './timeline.js';
+import { enqueue } from '../../queue/index.js';
+import { INCIDENT_CHANGED_TASK, INCIDENT_OPENED_TASK } from './incident-events.js';
 
 export interface AlertIncidentInput {
   title: string;
@@ -55,6 +57,7 @@ export async function openIncidentForAlert(tx: Db, input: AlertIncidentInput, ac
       data: { severity: input.severity, category: input.category, rule: input.classificationRule },
     },
   ]);
+  await enqueue(tx, INCIDENT_OPENED_TASK, { incidentId: incident.id }, { jobKey: `incident-opened:${incident.id}` });
   return incident;
 }
 
@@ -69,5 +72,6 @@ export async function raiseSeverity(tx: Db, incident: { id: string; impact: stri
     .executeTakeFirst();
   if (updated) {
     await recordTimeline(tx, [{ incidentId: incident.id, at: now, kind: 'severity.changed', actor, summary: `Severity raised to ${severity}: ${reason}`, data: { to: severity } }]);
+    await enqueue(tx, INCIDENT_CHANGED_TASK, { incidentId: incident.id, change: 'severity' });
   }
 }

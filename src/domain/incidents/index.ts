@@ -5,3 +5,4 @@ export * from './timeline.js';
 export * from './incident-store.js';
 export * from './incident-actions.js';
 export * from './incident-opening.js';
+export * from './incident-events.js';

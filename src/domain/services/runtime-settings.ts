@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.js';
-import { warroomConfigSchema, type ClassificationConfig, type WarroomConfig } from '../../contracts/index.js';
+import { warroomConfigSchema, type ClassificationConfig, type NotificationsConfig, type WarroomConfig } from '../../contracts/index.js';
 
 export interface GroupingSettings {
   groupBy: string[];
@@ -14,6 +14,7 @@ export interface RuntimeSettings {
   grouping: GroupingSettings;
   flapping: { windowMs: number; threshold: number };
   correlation: { windowMs: number; labels: string[] };
+  notifications: NotificationsConfig;
 }
 
 export const RUNTIME_SETTINGS_KEY = 'runtime';
@@ -26,6 +27,7 @@ export function runtimeSettingsFromConfig(config: WarroomConfig): RuntimeSetting
     grouping: { groupBy: config.grouping.group_by, windowMs: config.grouping.window },
     flapping: { windowMs: config.grouping.flapping.window, threshold: config.grouping.flapping.threshold },
     correlation: { windowMs: config.correlation.window, labels: config.correlation.labels },
+    notifications: config.notifications,
   };
 }
 
@@ -34,7 +36,8 @@ export const defaultRuntimeSettings = (): RuntimeSettings => runtimeSettingsFrom
 
 export async function loadRuntimeSettings(db: Db): Promise<RuntimeSettings> {
   const row = await db.selectFrom('settings').select('value').where('key', '=', RUNTIME_SETTINGS_KEY).executeTakeFirst();
-  return row ? (row.value as RuntimeSettings) : defaultRuntimeSettings();
+  // Settings saved by an older version may lack newer sections; defaults fill them in.
+  return row ? { ...defaultRuntimeSettings(), ...(row.value as Partial<RuntimeSettings>) } : defaultRuntimeSettings();
 }
 
 export async function saveRuntimeSettings(tx: Db, settings: RuntimeSettings): Promise<void> {

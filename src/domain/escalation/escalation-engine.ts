@@ -1,0 +1,131 @@
+import type { Db } from '../../db/database.js';
+import { formatDuration, type Severity } from '../../kernel/index.js';
+import { cancelJob, enqueue } from '../../queue/index.js';
+import { recordTimeline, systemActor } from '../incidents/index.js';
+import { cancelPendingPages, loadUserContacts, planUserChannels, schedulePages, severityPolicies } from '../notify/index.js';
+import type { RuntimeSettings } from '../services/index.js';
+import { describePosition, delayAfter, nextPosition, stepKey, targetsAt } from './escalation-planner.js';
+import { loadPolicy, policyIdFor, type EscalationPosition } from './escalation-policy.js';
+import { resolveTargets } from './target-resolver.js';
+
+export const ESCALATION_STEP_TASK = 'escalation-step';
+export const escalationJobKey = (incidentId: string) => `escalation:${incidentId}`;
+
+export interface EscalationDeps {
+  settings: RuntimeSettings;
+  /** Channels warroom can send on now (configured providers plus the built-in inbox). */
+  availableChannels: ReadonlySet<string>;
+}
+
+interface IncidentLite {
+  id: string;
+  status: string;
+  severity: string;
+  service_id: string | null;
+}
+
+const loadIncident = (db: Db, id: string) =>
+  db.selectFrom('incidents').select(['id', 'status', 'severity', 'service_id']).where('id', '=', id).executeTakeFirst() as Promise<IncidentLite | undefined>;
+
+/** Starts escalation for a newly triggered incident: level 1 now, in the caller's transaction. */
+export async function startEscalation(tx: Db, incidentId: string, now: Date, deps: EscalationDeps): Promise<'started' | 'skipped'> {
+  const incident = await loadIncident(tx, incidentId);
+  if (!incident || incident.status !== 'triggered') return 'skipped';
+  const existing = await tx.selectFrom('escalations').select('state').where('incident_id', '=', incidentId).forUpdate().executeTakeFirst();
+  if (existing?.state === 'active') return 'skipped';
+  const severity = incident.severity as Severity;
+  const policy = severityPolicies(deps.settings.notifications.severity_policy)[severity];
+  const note = (summary: string) => recordTimeline(tx, [{ incidentId, at: now, kind: 'escalation.skipped', actor: systemActor, summary }]);
+  if (policy.recordOnly) {
+    await note(`${severity} is record-only: nobody is paged`);
+    return 'skipped';
+  }
+  const policyId = await policyIdFor(tx, incident.service_id, severity);
+  if (!policyId) {
+    await note(`no escalation policy for ${incident.service_id ? `service ${incident.service_id}` : 'incidents without a service'}: nobody is paged`);
+    return 'skipped';
+  }
+  const row = { policy_id: policyId, level: 0, cycle: 0, fallback: false, state: 'active' as const, next_step_at: now, started_at: now, updated_at: now };
+  await tx
+    .insertInto('escalations')
+    .values({ incident_id: incidentId, ...row })
+    .onConflict((oc) => oc.column('incident_id').doUpdateSet(row))
+    .execute();
+  await enqueue(tx, ESCALATION_STEP_TASK, { incidentId }, { runAt: now, jobKey: escalationJobKey(incidentId) });
+  await recordTimeline(tx, [{ incidentId, at: now, kind: 'escalation.started', actor: systemActor, summary: `Escalation started with policy ${policyId}` }]);
+  return 'started';
+}
+
+/**
+ * One escalation step, idempotent: re-reads state and does nothing if the incident moved on or the
+ * step is not due. Pages the current position, then schedules the next one (same job key).
+ */
+export async function runEscalationStep(tx: Db, incidentId: string, now: Date, deps: EscalationDeps): Promise<string> {
+  const escalation = await tx.selectFrom('escalations').selectAll().where('incident_id', '=', incidentId).forUpdate().executeTakeFirst();
+  if (!escalation || escalation.state !== 'active') return 'inactive';
+  const incident = await loadIncident(tx, incidentId);
+  if (!incident || incident.status !== 'triggered') {
+    await stopEscalation(tx, incidentId, incident?.status ?? 'deleted', now);
+    return 'stopped';
+  }
+  if (escalation.next_step_at && escalation.next_step_at.getTime() > now.getTime() + 1000) return 'not-due';
+  const policy = await loadPolicy(tx, escalation.policy_id);
+  if (!policy) {
+    await tx.updateTable('escalations').set({ state: 'exhausted', next_step_at: null, updated_at: now }).where('incident_id', '=', incidentId).execute();
+    await recordTimeline(tx, [{ incidentId, at: now, kind: 'escalation.exhausted', actor: systemActor, summary: `Escalation policy ${escalation.policy_id} no longer exists` }]);
+    return 'exhausted';
+  }
+  const severity = incident.severity as Severity;
+  const severityPolicy = severityPolicies(deps.settings.notifications.severity_policy)[severity];
+  const position: EscalationPosition = { level: escalation.level, cycle: escalation.cycle, fallback: escalation.fallback };
+
+  const targets = await resolveTargets(tx, targetsAt(policy, position), now);
+  const contacts = await loadUserContacts(tx, targets.map((t) => t.userId));
+  const plans = targets.filter((t) => contacts.has(t.userId)).map((t) => planUserChannels(contacts.get(t.userId)!, severity, severityPolicy, deps.availableChannels));
+  await schedulePages(tx, { incidentId, step: stepKey(position), severity, plans, now });
+  const who = plans.length
+    ? plans
+        .map((plan) => {
+          const reason = targets.find((t) => t.userId === plan.userId)!.reason;
+          const channels = plan.steps.map((s) => (s.delayMs ? `${s.channel} after ${formatDuration(s.delayMs)}` : s.channel)).join(', ');
+          return `${plan.userId} (${channels}; ${reason})`;
+        })
+        .join('; ')
+    : 'nobody: no one is on call or the targets are empty';
+  await recordTimeline(tx, [{ incidentId, at: now, kind: 'escalation.level', actor: systemActor, summary: `Escalation ${describePosition(position)}: paging ${who}`, data: { step: stepKey(position), users: plans.map((p) => p.userId) } }]);
+
+  const next = nextPosition(policy, position);
+  if (!next) {
+    await tx.updateTable('escalations').set({ state: 'exhausted', next_step_at: null, updated_at: now }).where('incident_id', '=', incidentId).execute();
+    await recordTimeline(tx, [{ incidentId, at: now, kind: 'escalation.exhausted', actor: systemActor, summary: 'Every escalation level has been paged' }]);
+    return 'exhausted';
+  }
+  // A level that reached nobody moves on at once: an empty rota must not stall the page.
+  const waitMs = plans.length ? delayAfter(policy, position, severityPolicy.escalateAfterMs) : 0;
+  const runAt = new Date(now.getTime() + waitMs);
+  await tx
+    .updateTable('escalations')
+    .set({ level: next.level, cycle: next.cycle, fallback: next.fallback, next_step_at: runAt, updated_at: now })
+    .where('incident_id', '=', incidentId)
+    .execute();
+  await enqueue(tx, ESCALATION_STEP_TASK, { incidentId }, { runAt, jobKey: escalationJobKey(incidentId) });
+  return 'paged';
+}
+
+/** Ends escalation when an incident is acknowledged or resolved: no further step, no pending page. */
+export async function stopEscalation(tx: Db, incidentId: string, status: string, now: Date): Promise<boolean> {
+  const state = status === 'resolved' || status === 'closed' ? 'resolved' : 'acknowledged';
+  const updated = await tx
+    .updateTable('escalations')
+    .set({ state, next_step_at: null, updated_at: now })
+    .where('incident_id', '=', incidentId)
+    .where('state', 'in', ['active', 'exhausted'])
+    .returning('incident_id')
+    .executeTakeFirst();
+  await cancelJob(tx, escalationJobKey(incidentId));
+  const cancelled = await cancelPendingPages(tx, incidentId, `incident ${status}`, now);
+  if (updated) {
+    await recordTimeline(tx, [{ incidentId, at: now, kind: 'escalation.stopped', actor: systemActor, summary: `Escalation stopped: incident ${status}${cancelled ? `; ${cancelled} pending page(s) cancelled` : ''}` }]);
+  }
+  return Boolean(updated);
+}

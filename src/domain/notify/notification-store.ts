@@ -1,0 +1,152 @@
+import { sql } from 'kysely';
+import type { Db } from '../../db/database.js';
+import type { NotificationRow, NotificationStatus } from '../../db/schema.js';
+import { enqueue } from '../../queue/index.js';
+import type { NotifyChannel } from '../../contracts/index.js';
+import type { PlannedUser } from './notification-plan.js';
+
+export const NOTIFY_SEND_TASK = 'notify-send';
+export const notifyJobKey = (notificationId: string, attempt = 0) => `notify:${notificationId}:${attempt}`;
+
+export interface ScheduledPage {
+  id: string;
+  userId: string;
+  channel: NotifyChannel;
+  scheduledAt: Date;
+}
+
+/**
+ * Writes a step's pages as notification rows and a send job each, in the caller's transaction.
+ * The dedup key (incident, step, user, channel) makes planning the same step twice a no-op.
+ */
+export async function schedulePages(
+  tx: Db,
+  input: { incidentId: string; step: string; severity: string; plans: PlannedUser[]; now: Date },
+): Promise<ScheduledPage[]> {
+  const rows = input.plans.flatMap((plan) =>
+    plan.steps.map((step) => ({
+      incident_id: input.incidentId,
+      user_id: plan.userId,
+      channel: step.channel,
+      step: input.step,
+      severity: input.severity,
+      dedup_key: `${input.incidentId}:${input.step}:${plan.userId}:${step.channel}`,
+      status: 'scheduled' as const,
+      scheduled_at: new Date(input.now.getTime() + step.delayMs),
+      created_at: input.now,
+      updated_at: input.now,
+    })),
+  );
+  if (!rows.length) return [];
+  const inserted = await tx
+    .insertInto('notifications')
+    .values(rows)
+    .onConflict((oc) => oc.column('dedup_key').doNothing())
+    .returning(['id', 'user_id', 'channel', 'scheduled_at'])
+    .execute();
+  for (const row of inserted) {
+    await enqueue(tx, NOTIFY_SEND_TASK, { notificationId: row.id }, { runAt: row.scheduled_at, jobKey: notifyJobKey(row.id) });
+  }
+  return inserted.map((row) => ({ id: row.id, userId: row.user_id, channel: row.channel as NotifyChannel, scheduledAt: row.scheduled_at }));
+}
+
+export async function lockNotification(tx: Db, id: string): Promise<NotificationRow | undefined> {
+  return tx.selectFrom('notifications').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function setNotificationStatus(
+  tx: Db,
+  id: string,
+  status: NotificationStatus,
+  now: Date,
+  extra: { reason?: string | null; externalId?: string; attemptsDelta?: number; sentAt?: Date; digestId?: string } = {},
+): Promise<void> {
+  await tx
+    .updateTable('notifications')
+    .set({
+      status,
+      updated_at: now,
+      ...(extra.reason !== undefined ? { reason: extra.reason } : {}),
+      ...(extra.externalId ? { external_id: extra.externalId } : {}),
+      ...(extra.sentAt ? { sent_at: extra.sentAt } : {}),
+      ...(extra.digestId ? { digest_id: extra.digestId } : {}),
+      ...(extra.attemptsDelta ? { attempts: sql`attempts + ${extra.attemptsDelta}` } : {}),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Pages not yet sent for an incident are cancelled when someone acknowledges or resolves it. */
+export async function cancelPendingPages(tx: Db, incidentId: string, reason: string, now: Date): Promise<number> {
+  const result = await tx
+    .updateTable('notifications')
+    .set({ status: 'cancelled', reason, updated_at: now })
+    .where('incident_id', '=', incidentId)
+    .where('status', 'in', ['scheduled', 'retrying'])
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Pages are counted per incident, not per channel: one page on three channels is one page. */
+export async function countPagedIncidents(tx: Db, userId: string, severities: string[], since: Date, exceptIncidentId: string): Promise<number> {
+  const row = await tx
+    .selectFrom('notifications')
+    .select(sql<number>`count(distinct incident_id)::int`.as('n'))
+    .where('user_id', '=', userId)
+    .where('incident_id', '<>', exceptIncidentId)
+    .where('severity', 'in', severities)
+    .where('status', '=', 'sent')
+    .where('sent_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+export async function listIncidentNotifications(db: Db, incidentId: string) {
+  return db
+    .selectFrom('notifications')
+    .select(['id', 'user_id', 'channel', 'step', 'severity', 'status', 'reason', 'attempts', 'external_id', 'scheduled_at', 'sent_at', 'created_at', 'updated_at'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('created_at')
+    .orderBy('scheduled_at')
+    .execute();
+}
+
+/** A short per-user number for SMS and voice replies ("1a" acknowledges), reused per incident. */
+export async function assignReplyCode(tx: Db, notification: NotificationRow, now: Date): Promise<string> {
+  if (notification.reply_code) return notification.reply_code;
+  const existing = await tx
+    .selectFrom('notifications')
+    .select('reply_code')
+    .where('user_id', '=', notification.user_id)
+    .where('incident_id', '=', notification.incident_id)
+    .where('reply_code', 'is not', null)
+    .executeTakeFirst();
+  let code = existing?.reply_code;
+  if (!code) {
+    const used = await tx
+      .selectFrom('notifications')
+      .select('reply_code')
+      .distinct()
+      .where('user_id', '=', notification.user_id)
+      .where('reply_code', 'is not', null)
+      .where('created_at', '>=', new Date(now.getTime() - 7 * 86_400_000))
+      .execute();
+    const taken = new Set(used.map((u) => u.reply_code));
+    let n = 1;
+    while (taken.has(String(n))) n += 1;
+    code = String(n);
+  }
+  await tx.updateTable('notifications').set({ reply_code: code }).where('id', '=', notification.id).execute();
+  return code;
+}
+
+export async function findIncidentByReplyCode(db: Db, userId: string, code: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('notifications')
+    .select('incident_id')
+    .where('user_id', '=', userId)
+    .where('reply_code', '=', code)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+  return row?.incident_id ?? null;
+}

@@ -1,0 +1,27 @@
+import type { Db } from '../../db/database.js';
+import { AppError, formatIncidentRef } from '../../kernel/index.js';
+import { changeIncidentStatus, type Actor } from '../incidents/index.js';
+import { findIncidentByReplyCode } from './notification-store.js';
+
+const REPLY_RE = /^\s*(\d{1,3})\s*([ar])\s*$/i;
+
+/**
+ * Answers a page by text: "1a" acknowledges and "1r" resolves the incident the user's page
+ * numbered 1 was about (GoAlert style). Returns the text to send back.
+ */
+export async function handleReplyCommand(tx: Db, userId: string, text: string, ctx: { now: Date; autoCloseAfterMs: number }): Promise<string> {
+  const match = REPLY_RE.exec(text);
+  if (!match) return 'Reply with the number from the page and a (acknowledge) or r (resolve), e.g. 1a.';
+  const [, code, letter] = match as unknown as [string, string, string];
+  const incidentId = await findIncidentByReplyCode(tx, userId, code);
+  if (!incidentId) return `No page numbered ${code} was sent to you.`;
+  const actor: Actor = { type: 'user', id: userId };
+  const event = letter.toLowerCase() === 'a' ? ({ type: 'acknowledge' } as const) : ({ type: 'resolve' } as const);
+  try {
+    const incident = await changeIncidentStatus(tx, incidentId, event, { now: ctx.now, actor, autoCloseAfterMs: ctx.autoCloseAfterMs }, { note: `by SMS reply "${text.trim()}"` });
+    return `${formatIncidentRef(incident.number)} ${incident.status}.`;
+  } catch (error) {
+    if (error instanceof AppError && error.status === 409) return error.message;
+    throw error;
+  }
+}

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { withTx } from '../db/database.js';
+import { INCIDENT_CHANGED_TASK, INCIDENT_OPENED_TASK } from '../domain/incidents/index.js';
+import { ESCALATION_STEP_TASK, auditEscalations, runEscalationStep, startEscalation, stopEscalation } from '../domain/escalation/index.js';
+import { unlockStaleJobs, defineJob, type JobDefinition } from '../queue/index.js';
+import type { EngineDeps } from './incident-jobs.js';
+import type { ChannelRegistry } from './channel-registry.js';
+
+const incidentPayload = z.object({ incidentId: z.uuid() });
+
+export const ESCALATION_AUDIT_TASK = 'escalation-audit';
+
+/** Escalation reacts to incidents through durable jobs; every handler re-reads state first. */
+export function escalationJobs(deps: EngineDeps & { channels: ChannelRegistry }): JobDefinition[] {
+  const escalation = () => ({ settings: deps.settings(), availableChannels: deps.channels.available() });
+  return [
+    defineJob(INCIDENT_OPENED_TASK, (p) => incidentPayload.parse(p), async ({ incidentId }) => {
+      await withTx(deps.db, (tx) => startEscalation(tx, incidentId, deps.clock.now(), escalation()));
+    }),
+    defineJob(INCIDENT_CHANGED_TASK, (p) => incidentPayload.parse(p), async ({ incidentId }) => {
+      await withTx(deps.db, async (tx) => {
+        const incident = await tx.selectFrom('incidents').select(['status']).where('id', '=', incidentId).executeTakeFirst();
+        if (!incident) return;
+        // Acknowledged or resolved: stop. Triggered again (reopened, or raised out of record-only): start.
+        if (incident.status !== 'triggered') await stopEscalation(tx, incidentId, incident.status, deps.clock.now());
+        else await startEscalation(tx, incidentId, deps.clock.now(), escalation());
+      });
+    }),
+    defineJob(ESCALATION_STEP_TASK, (p) => incidentPayload.parse(p), async ({ incidentId }) => {
+      await withTx(deps.db, (tx) => runEscalationStep(tx, incidentId, deps.clock.now(), escalation()));
+    }),
+    defineJob(ESCALATION_AUDIT_TASK, (p) => p, async () => {
+      const unlocked = await unlockStaleJobs(deps.db, 120_000);
+      if (unlocked) deps.logger.warn({ workers: unlocked }, 'released jobs held by workers that stopped answering');
+      const report = await withTx(deps.db, (tx) => auditEscalations(tx, deps.clock.now()));
+      if (report.repaired.length || report.stopped.length) deps.logger.warn(report, 'escalation auditor repaired stalled escalations');
+    }),
+  ];
+}
+
+/** graphile-worker crontab: the auditor every minute. */
+export const ESCALATION_CRONTAB = `* * * * * ${ESCALATION_AUDIT_TASK} ?max=1`;

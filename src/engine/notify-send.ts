@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import type { Db } from '../db/database.js';
+import { withTx } from '../db/database.js';
+import { PermanentError, RetryableError, type Severity } from '../kernel/index.js';
+import type { MessageDoc } from '../contracts/index.js';
+import type { NotificationRow } from '../db/schema.js';
+import { recordTimeline, systemActor } from '../domain/incidents/index.js';
+import {
+  NOTIFY_SEND_TASK,
+  assignReplyCode,
+  composePage,
+  lockNotification,
+  loadUserContacts,
+  notifyJobKey,
+  planUserChannels,
+  runStages,
+  schedulePages,
+  setNotificationStatus,
+  severityPolicies,
+  type NotifyItem,
+  type StageContext,
+} from '../domain/notify/index.js';
+import { enqueue } from '../queue/index.js';
+import type { Recipient } from '../providers/api.js';
+import { defineJob, type JobDefinition } from '../queue/index.js';
+import type { ChannelRegistry } from './channel-registry.js';
+import type { EngineDeps } from './incident-jobs.js';
+import { loadNotifyIncident, pageSubject } from './notify-incident.js';
+
+const payload = z.object({ notificationId: z.uuid() });
+
+interface Claimed {
+  notification: NotificationRow;
+  doc: MessageDoc;
+  recipient: Recipient;
+}
+
+/**
+ * notify-send: mute → dedup → budget decide inside a transaction that marks the row "sending";
+ * render → send happen outside it; record commits the outcome. A crash between the two leaves the
+ * row "sending" and the job is retried with the same idempotency key (at least once, never lost).
+ */
+export function notifySendJob(deps: EngineDeps & { channels: ChannelRegistry }): JobDefinition {
+  return defineJob(NOTIFY_SEND_TASK, (p) => payload.parse(p), async ({ notificationId }) => {
+    const now = deps.clock.now();
+    const settings = deps.settings();
+    const stageContext: StageContext = {
+      now,
+      budgets: {
+        budgets: Object.fromEntries(
+          Object.entries(settings.notifications.budgets).flatMap(([cls, b]) => (b ? [[cls, { limit: b.limit, windowMs: b.window }]] : [])),
+        ),
+        exempt: settings.notifications.budget_exempt,
+      },
+      digestAfterMs: settings.notifications.digest_after,
+      dedupWindowMs: 60_000,
+    };
+    const claimed = await withTx(deps.db, (tx) => claim(tx, notificationId, stageContext, settings.publicUrl));
+    if (!claimed) return;
+    const sender = deps.channels.get(claimed.notification.channel);
+    try {
+      if (!sender) throw new PermanentError(`no provider is configured for the ${claimed.notification.channel} channel`);
+      const result = await sender.send(claimed.recipient, claimed.doc, { idempotencyKey: claimed.notification.id });
+      await withTx(deps.db, async (tx) => {
+        await setNotificationStatus(tx, notificationId, 'sent', deps.clock.now(), { externalId: result.externalId, sentAt: deps.clock.now(), reason: null });
+        await recordTimeline(tx, [{ incidentId: claimed.notification.incident_id, at: deps.clock.now(), kind: 'page.sent', actor: systemActor, summary: `Paged ${claimed.recipient.name} by ${claimed.notification.channel}`, data: { notification_id: notificationId, user_id: claimed.recipient.userId, channel: claimed.notification.channel, step: claimed.notification.step } }]);
+      });
+    } catch (error) {
+      await withTx(deps.db, (tx) => recordFailure(tx, claimed.notification, error, deps, settings.notifications.max_attempts));
+    }
+  });
+}
+
+async function claim(tx: Db, id: string, ctx: StageContext, publicUrl: string): Promise<Claimed | null> {
+  const notification = await lockNotification(tx, id);
+  if (!notification || !['scheduled', 'retrying', 'sending'].includes(notification.status)) return null;
+  const incident = await loadNotifyIncident(tx, notification.incident_id);
+  if (!incident) return null;
+  const [item] = await runStages(tx, [{ notification, incident: incident.item }] as NotifyItem[], ctx);
+  if (item!.outcome) {
+    await setNotificationStatus(tx, id, item!.outcome.status, ctx.now, { reason: item!.outcome.reason });
+    if (item!.outcome.status !== 'cancelled') {
+      await recordTimeline(tx, [{ incidentId: notification.incident_id, at: ctx.now, kind: `page.${item!.outcome.status}`, actor: systemActor, summary: `Page to ${notification.user_id} by ${notification.channel} ${item!.outcome.status}: ${item!.outcome.reason}` }]);
+    }
+    return null;
+  }
+  const contact = (await loadUserContacts(tx, [notification.user_id])).get(notification.user_id);
+  if (!contact) return null;
+  const replyCode = notification.channel === 'sms' || notification.channel === 'voice' ? await assignReplyCode(tx, notification, ctx.now) : null;
+  await setNotificationStatus(tx, id, 'sending', ctx.now, { attemptsDelta: 1 });
+  return {
+    notification: { ...notification, attempts: notification.attempts + 1 },
+    doc: composePage(pageSubject(incident), publicUrl, { replyCode }),
+    recipient: { userId: contact.id, name: contact.name, email: contact.email, phone: contact.phone, webhookUrl: contact.webhookUrl, timezone: contact.timezone, chatIds: contact.chatIds },
+  };
+}
+
+const BACKOFF_MS = [5_000, 15_000, 45_000, 120_000, 300_000];
+
+async function recordFailure(tx: Db, notification: NotificationRow, error: unknown, deps: EngineDeps & { channels: ChannelRegistry }, maxAttempts: number): Promise<void> {
+  const now = deps.clock.now();
+  const reason = error instanceof RetryableError || error instanceof PermanentError ? error.reason : `unexpected error: ${(error as Error).message}`;
+  const retryable = !(error instanceof PermanentError);
+  if (retryable && notification.attempts < maxAttempts) {
+    const backoff = BACKOFF_MS[Math.min(notification.attempts - 1, BACKOFF_MS.length - 1)]!;
+    const waitMs = Math.max(backoff, error instanceof RetryableError ? (error.retryAfterMs ?? 0) : 0);
+    await setNotificationStatus(tx, notification.id, 'retrying', now, { reason });
+    await enqueue(tx, NOTIFY_SEND_TASK, { notificationId: notification.id }, { runAt: new Date(now.getTime() + waitMs), jobKey: notifyJobKey(notification.id, notification.attempts) });
+    return;
+  }
+  await setNotificationStatus(tx, notification.id, 'failed', now, { reason });
+  const fallback = await scheduleNextChannel(tx, notification, deps, now);
+  await recordTimeline(tx, [{ incidentId: notification.incident_id, at: now, kind: 'page.failed', actor: systemActor, summary: `Page to ${notification.user_id} by ${notification.channel} failed: ${reason}${fallback ? `; trying ${fallback} next` : ''}`, data: { notification_id: notification.id } }]);
+}
+
+/**
+ * A channel that failed for good hands over to the next channel of the user's plan at once: a
+ * later channel already scheduled is brought forward, otherwise the next one is scheduled now.
+ */
+async function scheduleNextChannel(tx: Db, failed: NotificationRow, deps: EngineDeps & { channels: ChannelRegistry }, now: Date): Promise<string | null> {
+  const contact = (await loadUserContacts(tx, [failed.user_id])).get(failed.user_id);
+  if (!contact) return null;
+  const severity = failed.severity as Severity;
+  const policy = severityPolicies(deps.settings().notifications.severity_policy)[severity];
+  const plan = planUserChannels(contact, severity, policy, deps.channels.available());
+  const existing = await tx
+    .selectFrom('notifications')
+    .select(['id', 'channel', 'status', 'scheduled_at'])
+    .where('incident_id', '=', failed.incident_id)
+    .where('step', '=', failed.step)
+    .where('user_id', '=', failed.user_id)
+    .execute();
+  const pendingLater = existing
+    .filter((n) => n.status === 'scheduled' && n.scheduled_at > now)
+    .sort((a, b) => a.scheduled_at.getTime() - b.scheduled_at.getTime())[0];
+  if (pendingLater) {
+    await tx.updateTable('notifications').set({ scheduled_at: now, updated_at: now }).where('id', '=', pendingLater.id).execute();
+    await enqueue(tx, NOTIFY_SEND_TASK, { notificationId: pendingLater.id }, { runAt: now, jobKey: notifyJobKey(pendingLater.id) });
+    return pendingLater.channel;
+  }
+  const used = new Set(existing.map((n) => n.channel));
+  const next = plan.steps.find((s) => !used.has(s.channel)) ?? (used.has('web') ? null : { channel: 'web' as const, delayMs: 0 });
+  if (!next) return null;
+  await schedulePages(tx, { incidentId: failed.incident_id, step: failed.step, severity, plans: [{ userId: failed.user_id, steps: [{ channel: next.channel, delayMs: 0 }], skipped: [] }], now });
+  return next.channel;
+}
