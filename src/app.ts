@@ -76,7 +76,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     const metrics = createMetrics();
     // Channel providers hold secrets, so they come from the config file at start, never from the database.
     const channelsConfig = (config ?? warroomConfigSchema.parse({})).channels;
-    const channels = new ChannelRegistry(providersFromConfig(channelsConfig, inboxDelivery(database.db, () => clock.now())));
+    const channels = new ChannelRegistry(providersFromConfig(channelsConfig, settings.publicUrl, inboxDelivery(database.db, () => clock.now())));
     cleanup.push(() => channels.close());
 
     const listener = new pg.Client({ connectionString: resolved.url });

@@ -66,8 +66,18 @@ function statTicks(path: string): number | null {
 function processTicks(pids: number[]): Map<number, number> | null {
   const ticks = new Map<number, number>();
   for (const pid of pids) {
+    // A remote server's pids may exist here as unrelated processes.
+    if (commandName(pid) !== 'postgres') continue;
     const value = statTicks(`/proc/${pid}/stat`);
     if (value !== null) ticks.set(pid, value);
   }
   return ticks.size ? ticks : null;
+}
+
+function commandName(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return null;
+  }
 }

@@ -1,4 +1,8 @@
-import type { WarroomConfig } from '../contracts/index.js';
+import type { z } from 'zod';
+import { describeZodError, type WarroomConfig } from '../contracts/index.js';
+import { emailConfigSchema } from '../providers/email/config.js';
+import { smsVoiceConfigSchema } from '../providers/sms-voice/config.js';
+import { webhookConfigSchema } from '../providers/webhook/config.js';
 import type { ConfigIssue } from './config-error.js';
 
 /** Checks what a schema cannot: references between objects, uniqueness, valid time zones. */
@@ -79,6 +83,18 @@ export function crossCheckConfig(config: WarroomConfig): ConfigIssue[] {
       if (policy && !policies.has(policy)) issues.push({ path: `services[${i}].escalation_by_severity.${severity}`, message: `unknown escalation policy "${policy}"` });
     }
   });
+  // Each channel is checked by its provider's own schema, so a config that loads is one that starts.
+  const channelSchemas: [keyof WarroomConfig['channels'], z.ZodType][] = [
+    ['email', emailConfigSchema],
+    ['twilio', smsVoiceConfigSchema],
+    ['webhook', webhookConfigSchema],
+  ];
+  for (const [name, schema] of channelSchemas) {
+    const value = config.channels[name];
+    if (!value) continue;
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) for (const issue of describeZodError(parsed.error)) issues.push({ path: `channels.${name}.${issue.path}`, message: issue.message });
+  }
   const tokenNames = new Set<string>();
   const tokens = new Set<string>();
   config.api_tokens.forEach((token, i) => {

@@ -226,11 +226,21 @@ export const warroomConfigSchema = z.strictObject({
     .prefault({}),
   channels: z
     .strictObject({
-      email: z.strictObject({ smtp_url: z.string().min(1), from: z.string().min(3) }).optional(),
+      // The provider's own schema checks the details (see config/cross-check-config.ts).
+      email: z.strictObject({ smtp_url: z.string().min(1), from: z.string().min(3), timeout_ms: z.int().optional() }).optional(),
       twilio: z
-        .strictObject({ account_sid: z.string().min(2), auth_token: z.string().min(8), from: z.string().min(5), base_url: z.url().optional() })
+        .strictObject({
+          account_sid: z.string().min(2),
+          auth_token: z.string().min(8),
+          from: z.string().min(5),
+          base_url: z.url().optional(),
+          status_callback_url: z.url().optional(),
+          /** Where a voice page posts the pressed digit; defaults to this server's /api/v1/inbound/twilio/voice. */
+          voice_action_url: z.url().optional(),
+          timeout_ms: z.int().optional(),
+        })
         .optional(),
-      webhook: z.strictObject({ secret: z.string().min(16, 'webhook signing secrets need at least 16 characters') }).optional(),
+      webhook: z.strictObject({ secret: z.string().min(16, 'webhook signing secrets need at least 16 characters'), timeout_ms: z.int().optional() }).optional(),
     })
     .prefault({}),
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, CHECKOUT_KEY, RESPONDER_TOKEN } from '../helpers/test-app.js';
 import { TWILIO_TOKEN, startScenario, type Scenario } from '../helpers/scenario.js';
+import { computeTwilioSignature } from '../../src/providers/sms-voice/index.js';
 
 const SCHEDULE_START = '2026-01-05T00:00';
 let h: Scenario;
@@ -112,6 +113,21 @@ describe('a P0 escalates until someone acknowledges', () => {
     const after = await h.request('GET', `/api/v1/incidents/${incident}`);
     expect(after.body.incident.status).toBe('acknowledged');
     expect(after.body.timeline.find((e: any) => e.kind === 'status.acknowledged').actor).toBe('user:alice');
+  });
+
+  it('acknowledges when the callee presses 1 during the voice page', async () => {
+    const { incident } = await h.alert({ alertname: 'LedgerDown', cluster: 'prod', severity: 'critical' });
+    const call = callsTo('+15551230001').find((c) => c.twiml.includes(`Incident ${incident.replace('INC-', '')}.`))!;
+    expect(call.twiml).toContain(`action="http://warroom.test/api/v1/inbound/twilio/voice?incident=${incident}"`);
+    const path = `/api/v1/inbound/twilio/voice?incident=${incident}`;
+    const params = { CallSid: call.sid, Direction: 'outbound-api', From: '+15550000000', To: '+15551230001', Digits: '1' };
+    const post = (signature: string) =>
+      fetch(`${h.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': signature }, body: new URLSearchParams(params).toString() });
+    expect((await post(computeTwilioSignature(`${h.url}${path}`, params, 'not-the-token'))).status).toBe(401);
+    const reply = await post(computeTwilioSignature(`${h.url}${path}`, params, TWILIO_TOKEN));
+    expect(reply.status).toBe(200);
+    expect(await reply.text()).toContain(`<Say>Incident ${incident.replace('INC-', '')} acknowledged. Thank you.</Say>`);
+    expect((await h.request('GET', `/api/v1/incidents/${incident}`)).body.incident.status).toBe('acknowledged');
   });
 });
 

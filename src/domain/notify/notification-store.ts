@@ -114,6 +114,8 @@ export async function listIncidentNotifications(db: Db, incidentId: string) {
 /** A short per-user number for SMS and voice replies ("1a" acknowledges), reused per incident. */
 export async function assignReplyCode(tx: Db, notification: NotificationRow, now: Date): Promise<string> {
   if (notification.reply_code) return notification.reply_code;
+  // One code per user and incident even when SMS and voice are claimed at the same moment.
+  await sql`select pg_advisory_xact_lock(hashtext('warroom.reply-code'), hashtext(${notification.user_id}))`.execute(tx);
   const existing = await tx
     .selectFrom('notifications')
     .select('reply_code')

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.js';
-import { AppError, formatIncidentRef } from '../../kernel/index.js';
+import { AppError, formatIncidentRef, parseIncidentRef } from '../../kernel/index.js';
 import { changeIncidentStatus, type Actor } from '../incidents/index.js';
 import { findIncidentByReplyCode } from './notification-store.js';
 
@@ -22,6 +22,30 @@ export async function handleReplyCommand(tx: Db, userId: string, text: string, c
     return `${formatIncidentRef(incident.number)} ${incident.status}.`;
   } catch (error) {
     if (error instanceof AppError && error.status === 409) return error.message;
+    throw error;
+  }
+}
+
+/** Pressing 1 during a voice page acknowledges that page's incident, if the page went to this user. */
+export async function acknowledgeByVoice(tx: Db, userId: string, ref: string, digits: string, ctx: { now: Date; autoCloseAfterMs: number }): Promise<string> {
+  if (digits !== '1') return 'Not acknowledged. Goodbye.';
+  const number = parseIncidentRef(ref);
+  const paged = number
+    ? await tx
+        .selectFrom('notifications as n')
+        .innerJoin('incidents as i', 'i.id', 'n.incident_id')
+        .select('i.id')
+        .where('i.number', '=', number)
+        .where('n.user_id', '=', userId)
+        .where('n.channel', '=', 'voice')
+        .executeTakeFirst()
+    : undefined;
+  if (!paged) return 'This call is not about an incident paged to you.';
+  try {
+    const incident = await changeIncidentStatus(tx, paged.id, { type: 'acknowledge' }, { now: ctx.now, actor: { type: 'user', id: userId }, autoCloseAfterMs: ctx.autoCloseAfterMs }, { note: 'by pressing 1 on a voice page' });
+    return `Incident ${incident.number} acknowledged. Thank you.`;
+  } catch (error) {
+    if (error instanceof AppError && error.status === 409) return `Incident ${number} was already taken care of.`;
     throw error;
   }
 }
