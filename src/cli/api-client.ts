@@ -29,6 +29,7 @@ export async function callApi<T>(options: ApiClientOptions, method: string, path
   }
   const text = await response.text();
   const parsed = text ? safeJson(text) : null;
+  if (response.status === 204) return null as T;
   if (!response.ok) {
     const message = (parsed as { message?: string } | null)?.message ?? text;
     throw new ApiError(response.status, `${response.status}: ${message}`);

@@ -5,12 +5,14 @@ import { registerConfigCommands } from './config-commands.js';
 import { registerIncidentCommands } from './incident-commands.js';
 import { registerSendAlertCommand } from './send-alert-command.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerOncallCommands } from './oncall-commands.js';
 
 const program = new Command('warroom').description('warroom: self-hosted incident response').showHelpAfterError();
 registerServeCommand(program);
 registerConfigCommands(program);
 registerSendAlertCommand(program);
 registerIncidentCommands(program);
+registerOncallCommands(program);
 
 try {
   await program.parseAsync(process.argv);
