@@ -154,7 +154,8 @@ describe('the escalation auditor', () => {
   it('resumes an escalation whose step job vanished, and says so on the timeline', async () => {
     const declared = await h.request('POST', '/api/v1/incidents', { body: { title: 'Lost step', severity: 'P1', service_id: 'api' } });
     const id = declared.body.id;
-    await waitUntil('escalation starts', () => h.db.db.selectFrom('escalations').select('state').where('incident_id', '=', id).execute(), (rows) => rows.length === 1);
+    // Wait until level 1 is paged, so the only pending step is level 2's, in the future.
+    await waitUntil('level 1 is paged', () => h.db.db.selectFrom('escalations').select('level').where('incident_id', '=', id).execute(), (rows) => rows[0]?.level === 1);
     // Simulate the failure rivals suffer from: the pending step is gone and the deadline has passed.
     await sql`delete from graphile_worker._private_jobs where key = ${`escalation:${id}`}`.execute(h.db.db);
     await h.db.db.updateTable('escalations').set({ next_step_at: new Date(Date.now() - 10 * 60_000) }).where('incident_id', '=', id).execute();
