@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertmanagerAlertSchema } from './alertmanager-webhook.js';
 import { labelMapSchema } from './common.js';
 
 /** Grafana unified alerting webhook (Grafana 8+); shaped like Alertmanager's with extras. */
@@ -8,14 +9,8 @@ export const grafanaUnifiedSchema = z.object({
   orgId: z.number().optional(),
   alerts: z
     .array(
-      z.object({
-        status: z.enum(['firing', 'resolved']),
-        labels: labelMapSchema,
-        annotations: labelMapSchema.default({}),
-        startsAt: z.string().optional(),
-        endsAt: z.string().optional(),
-        generatorURL: z.string().optional(),
-        fingerprint: z.string().max(64).optional(),
+      // Grafana's alerts are Alertmanager's plus a few URLs and the evaluated values.
+      alertmanagerAlertSchema.extend({
         silenceURL: z.string().optional(),
         dashboardURL: z.string().optional(),
         panelURL: z.string().optional(),

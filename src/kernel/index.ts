@@ -5,3 +5,4 @@ export * from './ids.js';
 export * from './fingerprint.js';
 export * from './logger.js';
 export * from './severity.js';
+export * from './retry-after.js';

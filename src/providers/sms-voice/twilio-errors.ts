@@ -1,4 +1,4 @@
-import { PermanentError, RetryableError } from '../../kernel/index.js';
+import { PermanentError, RetryableError, networkErrorCode, parseRetryAfter } from '../../kernel/index.js';
 
 /** Twilio's documented error body: {code, message, more_info, status}. */
 interface TwilioErrorBody {
@@ -30,20 +30,10 @@ export function errorForTwilioFetchFailure(resource: string, error: unknown, tim
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new RetryableError(`twilio ${resource} timed out after ${timeoutMs}ms`);
   }
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  const code = cause && typeof cause.code === 'string' ? cause.code : name || 'unknown error';
-  return new RetryableError(`twilio ${resource} unreachable: ${code}`);
+  return new RetryableError(`twilio ${resource} unreachable: ${networkErrorCode(error)}`);
 }
 
-/** Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | null, now: Date): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now.getTime());
-}
+export { parseRetryAfter };
 
 function describe(body: unknown, authToken: string): string {
   if (!body || typeof body !== 'object') return '';

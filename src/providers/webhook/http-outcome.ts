@@ -1,4 +1,4 @@
-import { PermanentError, RetryableError } from '../../kernel/index.js';
+import { PermanentError, RetryableError, networkErrorCode, parseRetryAfter } from '../../kernel/index.js';
 
 /**
  * Turns a webhook receiver's answer into warroom's error vocabulary: 429, 5xx and network
@@ -24,22 +24,8 @@ export function errorForFetchFailure(error: unknown, origin: string, timeoutMs: 
   if (name === 'TimeoutError' || name === 'AbortError') {
     return new RetryableError(`webhook ${origin} timed out after ${timeoutMs}ms`);
   }
-  return new RetryableError(`webhook ${origin} unreachable: ${networkCode(error)}`);
+  return new RetryableError(`webhook ${origin} unreachable: ${networkErrorCode(error)}`);
 }
 
-/** Retry-After is either delay-seconds or an HTTP-date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | null, now: Date): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now.getTime());
-}
+export { parseRetryAfter };
 
-// undici wraps the socket error: TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } }).
-function networkCode(error: unknown): string {
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  if (cause && typeof cause.code === 'string') return cause.code;
-  return error instanceof Error ? error.name : 'unknown error';
-}
