@@ -9,17 +9,22 @@
  * BENCH_INCIDENTS (default 1000), BENCH_LEAD_MS (default 3000: T is this far ahead when set),
  * BENCH_LOST_AFTER_S (default 60: a level-2 page later than T + this counts as lost; also bounds the wait).
  * WARROOM_DB_POOL, WARROOM_WORKER_POLL_MS and WARROOM_WORKER_NODE_TIME, when set, pass through to the app.
- * BENCH_PROFILE=1 also samples pg_stat_activity and the event-loop delay during the burst.
+ * BENCH_PROFILE=1 also samples pg_stat_activity and the event-loop delay during the burst (and lists
+ * pg_stat_statements when the server preloads it). BENCH_CPU_PROFILE=dir writes a V8 CPU profile of
+ * the main thread over each burst to dir/escalation-c<concurrency>.cpuprofile.
+ * BENCH_APP_MODULE=path: take startApp from that module instead of src/app.ts (a modified copy kept
+ * outside src/, for experiments).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
-import { startApp, type RunningApp } from '../src/app.js';
+import { startApp as defaultStartApp, type RunningApp } from '../src/app.js';
 import { silentLogger } from '../src/kernel/index.js';
 import { openBenchDatabase } from './lib/bench-database.js';
-import { formatProfile, startBurstProfiler } from './lib/burst-profiler.js';
+import { formatProfile, startBurstProfiler, startCpuProfile } from './lib/burst-profiler.js';
 import { cpuBetween, takeCpuSnapshot, type CpuSnapshot, type CpuUse } from './lib/cpu-sampler.js';
 import { LEVEL_1_STEP, LEVEL_2_STEP, SERVICES, TWILIO_TOKEN, alertFor, fleetConfig, integrationKey } from './lib/escalation-fleet.js';
 import { measureBurst, seconds, type BurstFigures } from './lib/escalation-measure.js';
@@ -31,6 +36,10 @@ const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 1000);
 const LEAD_MS = Number(process.env.BENCH_LEAD_MS ?? 3000);
 const LOST_AFTER_MS = Number(process.env.BENCH_LOST_AFTER_S ?? 60) * 1000;
 const PROFILE = process.env.BENCH_PROFILE === '1';
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROFILE;
+const startApp: typeof defaultStartApp = process.env.BENCH_APP_MODULE
+  ? ((await import(pathToFileURL(resolve(process.env.BENCH_APP_MODULE)).href)) as { startApp: typeof defaultStartApp }).startApp
+  : defaultStartApp;
 const PASS_THROUGH = ['WARROOM_DB_POOL', 'WARROOM_WORKER_POLL_MS', 'WARROOM_WORKER_NODE_TIME'] as const;
 
 interface RunFigures {
@@ -148,11 +157,13 @@ async function runOnce(concurrency: number): Promise<RunFigures> {
     const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, dueAt.getTime() - Date.now())));
     const profiler = PROFILE ? await startBurstProfiler(database.url) : null;
+    const stopCpuProfile = CPU_PROFILE_DIR ? await startCpuProfile(join(CPU_PROFILE_DIR, `escalation-c${concurrency}.cpuprofile`)) : null;
     const before = await cpuSnapshot(pool);
     // Each level-1 page was one call; the burst is over when every level 2 has one as well.
     const expectedCalls = level1.value + moved.escalations;
     const calls = await waitFor(() => twilio.count(), (n) => n >= expectedCalls, dueAt.getTime() + LOST_AFTER_MS - Date.now(), 100);
     const cpu = cpuBetween(before, await cpuSnapshot(pool));
+    await stopCpuProfile?.();
     const profile = await profiler?.stop();
     await waitFor(() => sentAtStep(pool, LEVEL_2_STEP), (n) => n >= moved.escalations, 5_000);
     // Give a duplicate every chance to appear before counting.
@@ -162,7 +173,7 @@ async function runOnce(concurrency: number): Promise<RunFigures> {
 
     const burst = await measureBurst(pool, await twilio.calls(), dueAt.getTime(), LOST_AFTER_MS);
     printRun(burst, cpu, peakRss);
-    if (profile) console.log(formatProfile(profile));
+    if (profile) console.log(formatProfile(profile, moved.escalations));
     return { concurrency, env, createS, level1S, moved, burst, cpu, peakRssBytes: peakRss };
   } finally {
     await app?.close();
@@ -174,7 +185,7 @@ async function runOnce(concurrency: number): Promise<RunFigures> {
 
 function printRun(burst: BurstFigures, cpu: CpuUse, peakRss: number): void {
   const line = (name: string, s: BurstFigures['callLateness']) =>
-    `  ${name.padEnd(34)} p50 ${seconds(s.p50)}  p90 ${seconds(s.p90)}  p99 ${seconds(s.p99)}  max ${seconds(s.max)} s  (n=${s.count})`;
+    `  ${name.padEnd(34)} min ${seconds(s.min)}  p50 ${seconds(s.p50)}  p90 ${seconds(s.p90)}  p99 ${seconds(s.p99)}  max ${seconds(s.max)} s  (n=${s.count})`;
   console.log(line('call lateness (fake Twilio − T)', burst.callLateness));
   console.log(line('sent_at lateness (sent_at − T)', burst.sentLateness));
   console.log(line('  step ran (created_at − T)', burst.stepLateness));
@@ -215,6 +226,7 @@ function printSummary(runs: RunFigures[]): void {
 
 async function main(): Promise<void> {
   const startedAt = performance.now();
+  if (process.env.BENCH_APP_MODULE) console.log(`startApp from ${process.env.BENCH_APP_MODULE}, not src/app.ts`);
   console.log(`warroom escalation bench: ${INCIDENTS} P0 incidents, ${SERVICES} two-level policies (50 users), level 2 due for all at one instant; worker concurrency ${CONCURRENCIES.join(', ')}`);
   const runs: RunFigures[] = [];
   for (const concurrency of CONCURRENCIES) runs.push(await runOnce(concurrency));

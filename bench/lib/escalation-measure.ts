@@ -4,6 +4,7 @@ import { percentile } from './report.js';
 import type { CallRecord } from './twilio-thread.js';
 
 export interface Spread {
+  min: number;
   p50: number;
   p90: number;
   p99: number;
@@ -108,6 +109,7 @@ export async function measureBurst(pool: pg.Pool, calls: CallRecord[], dueAt: nu
 export function spread(values: number[]): Spread {
   const sorted = Float64Array.from(values).sort();
   return {
+    min: sorted.length ? sorted[0]! : Number.NaN,
     p50: percentile(sorted, 0.5),
     p90: percentile(sorted, 0.9),
     p99: percentile(sorted, 0.99),

@@ -1,21 +1,30 @@
 import { z } from 'zod';
 import { withTx } from '../db/database.js';
 import { INCIDENT_CHANGED_TASK, INCIDENT_OPENED_TASK } from '../domain/incidents/index.js';
+import { correlateOpenedIncident } from '../domain/alerts/index.js';
 import { ESCALATION_STEP_TASK, auditEscalations, runEscalationStep, startEscalation, stopEscalation } from '../domain/escalation/index.js';
 import { unlockStaleJobs, defineJob, type JobDefinition } from '../queue/index.js';
 import type { EngineDeps } from './incident-jobs.js';
 import type { ChannelRegistry } from './channel-registry.js';
 
 const incidentPayload = z.object({ incidentId: z.uuid() });
+const openedPayload = z.object({ incidentIds: z.array(z.uuid()).min(1) });
 
 export const ESCALATION_AUDIT_TASK = 'escalation-audit';
 
-/** Escalation reacts to incidents through durable jobs; every handler re-reads state first. */
+/** Escalation (and correlation) react to incidents through durable jobs; every handler re-reads state first. */
 export function escalationJobs(deps: EngineDeps & { channels: ChannelRegistry }): JobDefinition[] {
   const escalation = () => ({ settings: deps.settings(), availableChannels: deps.channels.available() });
   return [
-    defineJob(INCIDENT_OPENED_TASK, (p) => incidentPayload.parse(p), async ({ incidentId }) => {
-      await withTx(deps.db, (tx) => startEscalation(tx, incidentId, deps.clock.now(), escalation()));
+    // Correlation runs here, not in the ingest transaction: an alert storm must never slow ingestion.
+    defineJob(INCIDENT_OPENED_TASK, (p) => openedPayload.parse(p), async ({ incidentIds }) => {
+      await withTx(deps.db, async (tx) => {
+        const context = escalation();
+        for (const incidentId of incidentIds) {
+          await startEscalation(tx, incidentId, deps.clock.now(), context);
+          await correlateOpenedIncident(tx, incidentId, deps.settings().correlation, deps.clock.now());
+        }
+      });
     }),
     defineJob(INCIDENT_CHANGED_TASK, (p) => incidentPayload.parse(p), async ({ incidentId }) => {
       await withTx(deps.db, async (tx) => {

@@ -167,6 +167,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create unique index alerts_open_fingerprint on alerts (service_id, fingerprint) where status = 'firing';
     create index alerts_incident on alerts (incident_id);
     create index alerts_fingerprint_history on alerts (service_id, fingerprint, created_at desc);
+    create index alerts_created on alerts (created_at);
 
     create table audit_log (
       id bigserial primary key,

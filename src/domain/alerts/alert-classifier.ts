@@ -33,22 +33,50 @@ export function words(text: string): string[] {
 
 /** English keywords match whole words (plurals allowed), phrases match word runs, CJK matches substrings. */
 export function keywordMatches(keyword: string, text: string, joinedWords: string): boolean {
-  const kw = keyword.toLowerCase();
-  if (CJK_RE.test(kw)) return text.toLowerCase().includes(kw);
-  const phrase = words(kw).join(' ');
-  if (!phrase) return false;
-  return [phrase, `${phrase}s`, `${phrase}es`].some((form) => joinedWords.includes(` ${form} `));
+  return compileKeyword(keyword).matches({ lowerText: text.toLowerCase(), joinedWords, wordSet: new Set(joinedWords.trim().split(' ')) });
 }
 
-function ruleMatches(
-  rule: ClassificationRuleConfig,
-  input: ClassifyInput,
-  text: string,
-  joinedWords: string,
-  sourceSeverity: Severity | null,
-  config: ClassificationConfig,
-): boolean {
-  const { labels, keywords, services, severities } = rule.when;
+interface AlertText {
+  lowerText: string;
+  /** The words, space-separated with a space at each end, for phrase lookups. */
+  joinedWords: string;
+  wordSet: Set<string>;
+}
+
+interface CompiledKeyword {
+  matches(text: AlertText): boolean;
+}
+
+/** Keywords are split once per config, not once per alert: ingest classifies thousands a second. */
+function compileKeyword(keyword: string): CompiledKeyword {
+  const kw = keyword.toLowerCase();
+  if (CJK_RE.test(kw)) return { matches: (t) => t.lowerText.includes(kw) };
+  const phrase = words(kw).join(' ');
+  if (!phrase) return { matches: () => false };
+  const forms = [phrase, `${phrase}s`, `${phrase}es`];
+  if (!phrase.includes(' ')) return { matches: (t) => forms.some((form) => t.wordSet.has(form)) };
+  const padded = forms.map((form) => ` ${form} `);
+  return { matches: (t) => padded.some((form) => t.joinedWords.includes(form)) };
+}
+
+interface CompiledRule {
+  rule: ClassificationRuleConfig;
+  keywords: CompiledKeyword[] | null;
+}
+
+const compiledRules = new WeakMap<ClassificationRuleConfig[], CompiledRule[]>();
+
+function compile(rules: ClassificationRuleConfig[]): CompiledRule[] {
+  let compiled = compiledRules.get(rules);
+  if (!compiled) {
+    compiled = rules.map((rule) => ({ rule, keywords: rule.when.keywords ? rule.when.keywords.map(compileKeyword) : null }));
+    compiledRules.set(rules, compiled);
+  }
+  return compiled;
+}
+
+function ruleMatches(compiled: CompiledRule, input: ClassifyInput, text: AlertText, sourceSeverity: Severity | null): boolean {
+  const { labels, services, severities } = compiled.rule.when;
   if (services && !services.includes(input.serviceId)) return false;
   if (severities && (!sourceSeverity || !severities.includes(sourceSeverity))) return false;
   if (labels) {
@@ -57,23 +85,25 @@ function ruleMatches(
       if (actual === undefined || actual.toLowerCase() !== expected.toLowerCase()) return false;
     }
   }
-  if (keywords && !keywords.some((keyword) => keywordMatches(keyword, text, joinedWords))) return false;
+  if (compiled.keywords && !compiled.keywords.some((keyword) => keyword.matches(text))) return false;
   return true;
 }
 
 /** Pure: the same input and config always classify the same way. */
 export function classifyAlert(input: ClassifyInput, config: ClassificationConfig): Classification {
-  const text = [input.labels.alertname ?? '', input.title, input.description ?? ''].join(' \n ');
-  const joinedWords = ` ${words(text).join(' ')} `;
-  const rules = config.rules ?? DEFAULT_RULES;
+  const raw = [input.labels.alertname ?? '', input.title, input.description ?? ''].join(' \n ');
+  const alertWords = words(raw);
+  const text: AlertText = { lowerText: raw.toLowerCase(), joinedWords: ` ${alertWords.join(' ')} `, wordSet: new Set(alertWords) };
+  const rules = compile(config.rules ?? DEFAULT_RULES);
   let severity: Severity | undefined;
   let category: Category | undefined;
   let ruleSlaMs: number | undefined;
   const matchedRules: string[] = [];
   const sourceSeverity = mapSourceSeverity(input.sourceSeverity, config);
-  for (const rule of rules) {
+  for (const compiled of rules) {
+    const { rule } = compiled;
     if (severity && category && ruleSlaMs !== undefined) break;
-    if (!ruleMatches(rule, input, text, joinedWords, sourceSeverity, config)) continue;
+    if (!ruleMatches(compiled, input, text, sourceSeverity)) continue;
     let used = false;
     if (!severity && rule.severity) [severity, used] = [rule.severity, true];
     if (!category && rule.category) [category, used] = [rule.category, true];

@@ -1,13 +1,23 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { formatDuration, formatIncidentRef } from '../../kernel/index.js';
-import { linkIncidents, recordTimeline, systemActor } from '../incidents/index.js';
+import { recordTimeline, systemActor, type TimelineEntry } from '../incidents/index.js';
 import { dependencyNeighbours } from '../services/index.js';
 
 export interface CorrelationSettings {
   windowMs: number;
   labels: string[];
 }
+
+export interface NewIncidentRef {
+  id: string;
+  number: number;
+  serviceId: string;
+  labels: Record<string, string>;
+}
+
+/** Links per new incident: a storm links each incident to a few neighbours, not to all of them. */
+export const MAX_LINKS = 5;
 
 interface Candidate {
   id: string;
@@ -17,50 +27,96 @@ interface Candidate {
 }
 
 /**
- * Links a new incident to recent ones (within the window) on the same service, sharing a
- * correlation label value (component, error_code…), or on a service it depends on or that
- * depends on it. Each link records its reason on both timelines.
+ * Links each new incident to the most telling recent ones (within the window): sharing a
+ * correlation label value (component, error_code…) or a dependency first, then the same service.
+ * One query per new incident, and one write of links and timeline events for the whole batch.
  */
-export async function correlateIncident(
-  tx: Db,
-  incident: { id: string; number: number; serviceId: string; labels: Record<string, string> },
-  settings: CorrelationSettings,
-  now: Date,
-): Promise<number> {
-  const neighbours = await dependencyNeighbours(tx, incident.serviceId);
-  const labelPairs = settings.labels.filter((name) => incident.labels[name]).map((name) => [name, incident.labels[name]!] as const);
+export async function correlateIncidents(tx: Db, incidents: NewIncidentRef[], settings: CorrelationSettings, now: Date): Promise<number> {
+  if (!incidents.length) return 0;
   const since = new Date(now.getTime() - settings.windowMs);
-  const labelNames = labelPairs.map(([name]) => name);
-  const labelValues = labelPairs.map(([, value]) => value);
-  const result = await sql<Candidate>`
-    select i.id, i.number, i.service_id,
-      (select array_agg(distinct l.name) from alerts a
-         cross join unnest(${labelNames}::text[], ${labelValues}::text[]) as l(name, value)
-        where a.incident_id = i.id and a.labels ->> l.name = l.value) as label_matches
-    from incidents i
-    where i.id <> ${incident.id}
-      and i.created_at >= ${since}
-      and i.created_at <= ${now}
-    order by i.created_at desc
-    limit 200
-  `.execute(tx);
+  const window = formatDuration(settings.windowMs);
+  const links: { a: string; b: string; reason: string }[] = [];
+  const timeline: TimelineEntry[] = [];
+  const batchIds = incidents.map((i) => i.id);
+  const neighboursByService = new Map<string, Awaited<ReturnType<typeof dependencyNeighbours>>>();
 
-  let linked = 0;
-  for (const candidate of result.rows) {
-    const reasons: string[] = [];
-    if (candidate.service_id === incident.serviceId) reasons.push(`same service ${incident.serviceId}`);
-    for (const name of candidate.label_matches ?? []) reasons.push(`same ${name}=${incident.labels[name]}`);
-    const neighbour = neighbours.find((n) => n.serviceId === candidate.service_id);
-    if (neighbour?.direction === 'depends_on') reasons.push(`${incident.serviceId} depends on ${candidate.service_id}`);
-    if (neighbour?.direction === 'dependency_of') reasons.push(`${candidate.service_id} depends on ${incident.serviceId}`);
-    if (!reasons.length) continue;
-    const reason = `${reasons.join('; ')} (within ${formatDuration(settings.windowMs)})`;
-    if (!(await linkIncidents(tx, incident.id, candidate.id, reason, now))) continue;
-    linked += 1;
-    await recordTimeline(tx, [
-      { incidentId: incident.id, at: now, kind: 'related.linked', actor: systemActor, summary: `Related to ${formatIncidentRef(candidate.number)}: ${reason}`, data: { related_id: candidate.id } },
-      { incidentId: candidate.id, at: now, kind: 'related.linked', actor: systemActor, summary: `Related to ${formatIncidentRef(incident.number)}: ${reason}`, data: { related_id: incident.id } },
-    ]);
+  for (const incident of incidents) {
+    if (!neighboursByService.has(incident.serviceId)) neighboursByService.set(incident.serviceId, await dependencyNeighbours(tx, incident.serviceId));
+    const neighbours = neighboursByService.get(incident.serviceId)!;
+    const labelPairs = settings.labels.filter((name) => incident.labels[name]).map((name) => [name, incident.labels[name]!] as const);
+    const neighbourIds = neighbours.map((n) => n.serviceId);
+    // Three small index-backed lookups rather than one sort over every recent incident: a storm of
+    // thousands on one service must stay cheap.
+    const result = await sql<Candidate & { created_at: Date }>`
+      (with label_hits as (
+         select a.incident_id, array_agg(distinct l.name) as names
+         from alerts a
+         cross join unnest(${labelPairs.map((p) => p[0])}::text[], ${labelPairs.map((p) => p[1])}::text[]) as l(name, value)
+         where a.created_at >= ${since} and a.labels ->> l.name = l.value and a.incident_id <> ${incident.id}
+         group by a.incident_id
+       )
+       select i.id, i.number, i.service_id, h.names as label_matches, i.created_at
+       from label_hits h join incidents i on i.id = h.incident_id
+       where i.created_at >= ${since} and i.created_at <= ${now}
+       order by i.created_at desc limit ${MAX_LINKS})
+      union all
+      (select i.id, i.number, i.service_id, null, i.created_at from incidents i
+       where i.service_id = any(${neighbourIds}::text[]) and i.created_at >= ${since} and i.created_at <= ${now}
+       order by i.created_at desc limit ${MAX_LINKS})
+      union all
+      (select i.id, i.number, i.service_id, null, i.created_at from incidents i
+       where i.service_id = ${incident.serviceId} and i.id <> ${incident.id} and i.created_at >= ${since} and i.created_at <= ${now}
+       order by i.created_at desc limit ${MAX_LINKS})
+    `.execute(tx);
+    const byId = new Map<string, Candidate & { created_at: Date; strong: boolean }>();
+    for (const row of result.rows) {
+      const seen = byId.get(row.id);
+      const strong = Boolean(row.label_matches) || row.service_id !== incident.serviceId;
+      if (!seen) byId.set(row.id, { ...row, strong });
+      else if (row.label_matches) Object.assign(seen, { label_matches: row.label_matches, strong: true });
+    }
+    const candidates = [...byId.values()]
+      .sort((a, b) => Number(b.strong) - Number(a.strong) || b.created_at.getTime() - a.created_at.getTime())
+      .slice(0, MAX_LINKS);
+
+    const summaries: string[] = [];
+    for (const candidate of candidates) {
+      // Within one batch, link each pair once.
+      if (batchIds.includes(candidate.id) && candidate.id > incident.id) continue;
+      const reasons: string[] = [];
+      if (candidate.service_id === incident.serviceId) reasons.push(`same service ${incident.serviceId}`);
+      for (const name of candidate.label_matches ?? []) reasons.push(`same ${name}=${incident.labels[name]}`);
+      const neighbour = neighbours.find((n) => n.serviceId === candidate.service_id);
+      if (neighbour?.direction === 'depends_on') reasons.push(`${incident.serviceId} depends on ${candidate.service_id}`);
+      if (neighbour?.direction === 'dependency_of') reasons.push(`${candidate.service_id} depends on ${incident.serviceId}`);
+      if (!reasons.length) continue;
+      const reason = `${reasons.join('; ')} (within ${window})`;
+      links.push({ a: incident.id, b: candidate.id, reason });
+      summaries.push(`${formatIncidentRef(candidate.number)} (${reasons.join('; ')})`);
+      timeline.push({ incidentId: candidate.id, at: now, kind: 'related.linked', actor: systemActor, summary: `Related to ${formatIncidentRef(incident.number)}: ${reason}`, data: { related_id: incident.id } });
+    }
+    if (summaries.length) {
+      timeline.push({ incidentId: incident.id, at: now, kind: 'related.linked', actor: systemActor, summary: `Related to ${summaries.join(', ')}, within ${window}`, data: { related_ids: links.filter((l) => l.a === incident.id).map((l) => l.b) } });
+    }
   }
-  return linked;
+  if (!links.length) return 0;
+  await sql`
+    insert into incident_links (incident_id, related_id, reason, created_at)
+    select x, y, r, ${now} from unnest(
+      ${[...links.map((l) => l.a), ...links.map((l) => l.b)]}::uuid[],
+      ${[...links.map((l) => l.b), ...links.map((l) => l.a)]}::uuid[],
+      ${[...links.map((l) => l.reason), ...links.map((l) => l.reason)]}::text[]
+    ) as t(x, y, r)
+    on conflict do nothing
+  `.execute(tx);
+  await recordTimeline(tx, timeline);
+  return links.length;
+}
+
+/** Correlates one freshly opened incident, from what its row recorded (service and first labels). */
+export async function correlateOpenedIncident(tx: Db, incidentId: string, settings: CorrelationSettings, now: Date): Promise<number> {
+  const row = await tx.selectFrom('incidents').select(['id', 'number', 'service_id', 'metadata']).where('id', '=', incidentId).executeTakeFirst();
+  if (!row?.service_id) return 0;
+  const labels = ((row.metadata as { labels?: Record<string, string> }).labels ?? {}) as Record<string, string>;
+  return correlateIncidents(tx, [{ id: row.id, number: row.number, serviceId: row.service_id, labels }], settings, now);
 }

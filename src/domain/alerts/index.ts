@@ -10,3 +10,4 @@ export * from './ingest-item.js';
 export * from './ingest-batch.js';
 export * from './ingest-pipeline.js';
 export * from './alert-queries.js';
+export * from './correlation.js';

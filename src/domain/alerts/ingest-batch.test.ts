@@ -7,6 +7,7 @@ import { changeIncidentStatus, systemActor } from '../incidents/index.js';
 import { ServiceCatalog, loadRuntimeSettings, type RuntimeSettings, type ServiceRef } from '../services/index.js';
 import { pendingJobs } from '../../queue/index.js';
 import { ingestBatch } from './ingest-batch.js';
+import { correlateOpenedIncident } from './correlation.js';
 import type { AlertSignal } from './alert-signal.js';
 
 const CONFIG = `
@@ -187,10 +188,22 @@ describe('flapping guard', () => {
 });
 
 describe('correlation', () => {
+  it('links a storm on one service to at most a few recent incidents, not to all of them', async () => {
+    const storm = await ingest('web', ...Array.from({ length: 20 }, (_, i) => signal(`storm-${i}`, { alertname: `Storm${i}`, cluster: 'a' })));
+    const last = storm[storm.length - 1]!;
+    expect(await withTx(t.db, (tx) => correlateOpenedIncident(tx, last.incidentId!, settings.correlation, clock))).toBe(5);
+    const links = await t.db.selectFrom('incident_links').select('reason').where('incident_id', '=', last.incidentId!).execute();
+    expect(links).toHaveLength(5);
+    expect(links.every((l) => l.reason.startsWith('same service web'))).toBe(true);
+  });
+
   it('links incidents on the same service, the same component, or a dependency within 5 minutes', async () => {
     const [db] = await ingest('db', signal('c1', { alertname: 'DbDown', component: 'pg-primary' }));
     advance(2);
     const [web] = await ingest('web', signal('c2', { alertname: 'Http5xx', cluster: 'a', component: 'pg-primary' }));
+    // The incident-opened job correlates, after the ingest transaction.
+    const correlate = (id: string) => withTx(t.db, (tx) => correlateOpenedIncident(tx, id, settings.correlation, clock));
+    expect(await correlate(web!.incidentId!)).toBe(1);
     const links = await t.db.selectFrom('incident_links').selectAll().where('incident_id', '=', web!.incidentId!).execute();
     expect(links).toHaveLength(1);
     expect(links[0]!.related_id).toBe(db!.incidentId);
@@ -198,6 +211,7 @@ describe('correlation', () => {
     expect(links[0]!.reason).toContain('web depends on db');
     advance(10);
     const [late] = await ingest('db', signal('c3', { alertname: 'Other', component: 'pg-primary' }));
+    expect(await correlate(late!.incidentId!)).toBe(0);
     expect(await t.db.selectFrom('incident_links').selectAll().where('incident_id', '=', late!.incidentId!).execute()).toHaveLength(0);
   });
 });

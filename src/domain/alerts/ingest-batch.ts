@@ -3,11 +3,12 @@ import type { Db } from '../../db/database.js';
 import { formatDuration, formatIncidentRef, newId, severityRank, type Severity } from '../../kernel/index.js';
 import {
   changeIncidentStatus,
-  openIncidentForAlert,
+  openIncidentsForAlerts,
   raiseSeverity,
   recordTimeline,
   systemActor,
   type Actor,
+  type NewAlertIncident,
   type TimelineEntry,
 } from '../incidents/index.js';
 import type { RuntimeSettings } from '../services/index.js';
@@ -15,7 +16,6 @@ import type { IngestItem } from './ingest-item.js';
 import { enqueue } from '../../queue/index.js';
 import { classifyAlert } from './alert-classifier.js';
 import type { AlertSignal } from './alert-signal.js';
-import { correlateIncident } from './correlation.js';
 import { groupKeyFor } from './grouping.js';
 import { loadIngestState, type OpenIncident } from './ingest-state.js';
 import { flushAlertWrites, type NewAlertRow } from './alert-writes.js';
@@ -70,7 +70,7 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
   const timeline: TimelineEntry[] = [];
   const deltas = new Map<string, { added: number; openDelta: number }>();
   const acknowledgements = new Set<string>();
-  const newIncidents: { incident: OpenIncident; serviceId: string; labels: Record<string, string> }[] = [];
+  const newIncidents: (NewAlertIncident & { open: OpenIncident })[] = [];
   const flappingIncidents = new Set<string>();
   const recentCounts = new Map(state.recentOccurrences);
   const duplicated: OpenAlertState[] = [];
@@ -81,7 +81,8 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
   };
   const refOf = (incidentId: string | null) => {
     const incident = incidentId ? incidentsById.get(incidentId) : undefined;
-    return incident ? formatIncidentRef(incident.number) : null;
+    // Incidents this batch opens have no number until they are written.
+    return incident?.number ? formatIncidentRef(incident.number) : null;
   };
 
   for (const { service, signal } of items) {
@@ -146,33 +147,35 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
       incident = grouped;
       reason = `grouped by ${group.description} (within ${formatDuration(service.grouping.windowMs)} of the last alert)`;
     } else {
-      const row = await openIncidentForAlert(
-        tx,
-        {
-          title: signal.title,
-          description: signal.description,
-          serviceId: service.id,
-          severity: classification.severity,
-          category: classification.category,
-          impact: service.impact,
-          groupKey: group.key,
-          source: signal.source,
-          classificationRule: classification.matchedRules.join(', ') || null,
-          responseSlaMs: classification.responseSlaMs,
-          labels: signal.labels,
-        },
+      // Written after the loop in one insert; later alerts of this batch can already join it.
+      incident = { id: newId(), number: 0, severity: classification.severity, impact: service.impact, flapping: false, status: 'triggered', open: true, lastAlertAt: now, autoResolve: service.autoResolve, autoResolvedAt: null };
+      newIncidents.push({
+        id: incident.id,
         actor,
-        now,
-      );
-      incident = { id: row.id, number: row.number, severity: row.severity as Severity, impact: row.impact, flapping: false, status: row.status, open: true, lastAlertAt: now, autoResolve: service.autoResolve, autoResolvedAt: null };
-      newIncidents.push({ incident, serviceId: service.id, labels: signal.labels });
+        title: signal.title,
+        description: signal.description,
+        serviceId: service.id,
+        severity: classification.severity,
+        category: classification.category,
+        impact: service.impact,
+        groupKey: group.key,
+        source: signal.source,
+        classificationRule: classification.matchedRules.join(', ') || null,
+        responseSlaMs: classification.responseSlaMs,
+        labels: signal.labels,
+        open: incident,
+      });
       reason = `opened a new incident: no open incident for ${group.description}`;
     }
     incidentsById.set(incident.id, incident);
     incidentsByGroup.set(groupMapKey, incident);
     incident.lastAlertAt = now;
 
-    if (severityRank(classification.severity) < severityRank(incident.severity)) {
+    const pendingNew = newIncidents.find((n) => n.id === incident!.id);
+    if (pendingNew && severityRank(classification.severity) < severityRank(pendingNew.severity)) {
+      pendingNew.severity = classification.severity;
+      incident.severity = classification.severity;
+    } else if (!pendingNew && severityRank(classification.severity) < severityRank(incident.severity)) {
       await raiseSeverity(tx, incident, classification.severity, actor, now, `alert ${signal.title} is ${classification.severity}`);
       incident.severity = classification.severity;
     }
@@ -207,7 +210,7 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
     d.added += 1;
     d.openDelta += 1;
     timeline.push({ incidentId: incident.id, at: now, kind: 'alert.triggered', actor, summary: `Alert fired: ${signal.title} — ${reason}`, data: { alert_id: row.id, fingerprint: signal.fingerprint, severity: classification.severity, rules: classification.matchedRules } });
-    results.push({ fingerprint: signal.fingerprint, outcome: 'created', alertId: row.id, incidentId: incident.id, incidentRef: formatIncidentRef(incident.number), reason });
+    results.push({ fingerprint: signal.fingerprint, outcome: 'created', alertId: row.id, incidentId: incident.id, incidentRef: null, reason });
   }
 
   // Fold duplicates of alerts inserted by this batch into their rows; the rest become one update.
@@ -220,13 +223,15 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
     } else duplicateUpdates.push({ id: alert.id, count: alert.duplicates, signal: alert.latest });
   }
 
+  // New incidents first: alerts reference them. Then every result learns its incident's number.
+  const numbers = await openIncidentsForAlerts(tx, newIncidents, now);
+  for (const created of newIncidents) created.open.number = numbers.get(created.id)!;
+  for (const result of results) if (result.incidentId && !result.incidentRef) result.incidentRef = refOf(result.incidentId);
+
   const incidentCounts = await flushAlertWrites(tx, { inserts, duplicateUpdates, resolved: resolvedIds, deltas, now });
   await recordTimeline(tx, timeline);
   await markFlapping(tx, flappingIncidents, settings, now);
 
-  for (const { incident, serviceId, labels } of newIncidents) {
-    await correlateIncident(tx, { id: incident.id, number: incident.number, serviceId, labels }, settings.correlation, now);
-  }
 
   const autoClose = { now, actor: systemActor, autoCloseAfterMs: settings.autoCloseAfterMs };
   for (const incidentId of acknowledgements) {

@@ -201,7 +201,7 @@ export async function declareIncident(tx: Db, input: DeclareInput, ctx: ActionCo
     })
     .returningAll()
     .executeTakeFirstOrThrow();
-  await enqueue(tx, INCIDENT_OPENED_TASK, { incidentId: incident.id }, { jobKey: `incident-opened:${incident.id}` });
+  await enqueue(tx, INCIDENT_OPENED_TASK, { incidentIds: [incident.id] });
   await recordAction(tx, incident, ctx, 'incident.declared', `Declared by ${actorLabel(ctx.actor)}: ${input.title}`, {
     severity: input.severity,
     category: input.category,

@@ -1,5 +1,4 @@
 import type { Db } from '../../db/database.js';
-import type { IncidentRow } from '../../db/schema.js';
 import { formatDuration, type Category, type Severity } from '../../kernel/index.js';
 import type { Impact } from '../../contracts/index.js';
 import type { Actor } from './actor.js';
@@ -22,43 +21,58 @@ export interface AlertIncidentInput {
   labels: Record<string, string>;
 }
 
-/** Opens an incident for the first alert of a group. */
-export async function openIncidentForAlert(tx: Db, input: AlertIncidentInput, actor: Actor, now: Date): Promise<IncidentRow> {
-  const incident = await tx
+export interface NewAlertIncident extends AlertIncidentInput {
+  /** Chosen by the caller, so alerts of the same batch can point at it before it is written. */
+  id: string;
+  actor: Actor;
+}
+
+/**
+ * Opens the incidents a batch of alerts needs, in one insert, with their "triggered" timeline
+ * events and escalation hooks. Returns each incident's number by id.
+ */
+export async function openIncidentsForAlerts(tx: Db, inputs: NewAlertIncident[], now: Date): Promise<Map<string, number>> {
+  if (!inputs.length) return new Map();
+  const rows = await tx
     .insertInto('incidents')
-    .values({
-      title: input.title,
-      description: input.description,
-      service_id: input.serviceId,
-      severity: input.severity,
-      category: input.category,
-      status: 'triggered',
-      priority_score: priorityScore(input.severity, input.impact),
-      impact: input.impact,
-      group_key: input.groupKey,
-      source: input.source,
-      classification_rule: input.classificationRule,
-      response_sla_ms: input.responseSlaMs,
-      sla_due_at: new Date(now.getTime() + input.responseSlaMs),
-      metadata: JSON.stringify({ labels: input.labels }),
-      created_at: now,
-      updated_at: now,
-      last_alert_at: now,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await recordTimeline(tx, [
-    {
-      incidentId: incident.id,
+    .values(
+      inputs.map((input) => ({
+        id: input.id,
+        title: input.title,
+        description: input.description,
+        service_id: input.serviceId,
+        severity: input.severity,
+        category: input.category,
+        status: 'triggered',
+        priority_score: priorityScore(input.severity, input.impact),
+        impact: input.impact,
+        group_key: input.groupKey,
+        source: input.source,
+        classification_rule: input.classificationRule,
+        response_sla_ms: input.responseSlaMs,
+        sla_due_at: new Date(now.getTime() + input.responseSlaMs),
+        metadata: JSON.stringify({ labels: input.labels }),
+        created_at: now,
+        updated_at: now,
+        last_alert_at: now,
+      })),
+    )
+    .returning(['id', 'number'])
+    .execute();
+  await recordTimeline(
+    tx,
+    inputs.map((input) => ({
+      incidentId: input.id,
       at: now,
       kind: 'incident.triggered',
-      actor,
+      actor: input.actor,
       summary: `Triggered by ${input.source}: ${input.severity} ${input.category}, respond within ${formatDuration(input.responseSlaMs)}`,
       data: { severity: input.severity, category: input.category, rule: input.classificationRule },
-    },
-  ]);
-  await enqueue(tx, INCIDENT_OPENED_TASK, { incidentId: incident.id }, { jobKey: `incident-opened:${incident.id}` });
-  return incident;
+    })),
+  );
+  // One follow-up job for the whole batch: a storm of new incidents is one job, not thousands.
+  await enqueue(tx, INCIDENT_OPENED_TASK, { incidentIds: inputs.map((input) => input.id) });
+  return new Map(rows.map((row) => [row.id, row.number]));
 }
 
 /** Raises severity when a worse alert joins, unless a person has set it. */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { actorLabel, type Actor } from './actor.js';
 
@@ -10,22 +11,20 @@ export interface TimelineEntry {
   data?: Record<string, unknown>;
 }
 
-/** Appends events to incident timelines in one statement. */
+/** Appends events to incident timelines in one statement (arrays, so batch size is unbounded). */
 export async function recordTimeline(tx: Db, entries: TimelineEntry[]): Promise<void> {
   if (!entries.length) return;
-  await tx
-    .insertInto('incident_events')
-    .values(
-      entries.map((entry) => ({
-        incident_id: entry.incidentId,
-        at: entry.at,
-        kind: entry.kind,
-        actor: actorLabel(entry.actor),
-        summary: entry.summary,
-        data: JSON.stringify(entry.data ?? {}),
-      })),
+  await sql`
+    insert into incident_events (incident_id, at, kind, actor, summary, data)
+    select * from unnest(
+      ${entries.map((e) => e.incidentId)}::uuid[],
+      ${entries.map((e) => e.at.toISOString())}::timestamptz[],
+      ${entries.map((e) => e.kind)}::text[],
+      ${entries.map((e) => actorLabel(e.actor))}::text[],
+      ${entries.map((e) => e.summary)}::text[],
+      ${entries.map((e) => JSON.stringify(e.data ?? {}))}::jsonb[]
     )
-    .execute();
+  `.execute(tx);
 }
 
 export async function listTimeline(db: Db, incidentId: string, options: { afterId?: number; limit?: number } = {}) {

@@ -27,6 +27,8 @@ interface CacheEntry {
  */
 export class ServiceCatalog {
   private readonly byKeyHash = new Map<string, CacheEntry>();
+  /** One database lookup per key at a time; concurrent requests share it (no stampede at expiry). */
+  private readonly inFlight = new Map<string, Promise<ServiceRef | null>>();
 
   constructor(
     private readonly db: Db,
@@ -38,6 +40,15 @@ export class ServiceCatalog {
     const keyHash = hashSecret(key);
     const cached = this.byKeyHash.get(keyHash);
     if (cached && cached.expiresAt > nowMs) return cached.service;
+    let pending = this.inFlight.get(keyHash);
+    if (!pending) {
+      pending = this.lookup(keyHash, nowMs).finally(() => this.inFlight.delete(keyHash));
+      this.inFlight.set(keyHash, pending);
+    }
+    return pending;
+  }
+
+  private async lookup(keyHash: string, nowMs: number): Promise<ServiceRef | null> {
     const row = await this.db
       .selectFrom('integration_keys as k')
       .innerJoin('services as s', 's.id', 'k.service_id')
