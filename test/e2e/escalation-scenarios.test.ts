@@ -176,6 +176,16 @@ describe('delivery failures', () => {
     expect(voice.status).toBe('sent');
     expect(callsTo('+15551230005')).toHaveLength(1);
 
+    // A 429 waits as long as Twilio asks (60 s), longer than the first backoff step (5 s).
+    h.twilio.failNext(1, { status: 429, retryAfter: 60 });
+    const limited = await h.alert({ alertname: 'BillingSlowDown', severity: 'critical' }, { key: 'key-billing-0001' });
+    const voiceOf = async () => (await h.pagesFor(limited.incident)).find((p) => p.channel === 'voice')!;
+    expect(await voiceOf()).toMatchObject({ status: 'retrying' });
+    await h.advance('30s');
+    expect((await voiceOf()).status).toBe('retrying');
+    await h.advance('31s');
+    expect((await voiceOf()).status).toBe('sent');
+
     h.twilio.failNext(1, { status: 400, code: 21211, message: "The 'To' number is not a valid phone number." });
     const second = await h.alert({ alertname: 'BillingUnavailable', severity: 'critical' }, { key: 'key-billing-0001' });
     const pages = await h.pagesFor(second.incident);
