@@ -45,9 +45,6 @@ const PASS_THROUGH = ['WARROOM_DB_POOL', 'WARROOM_WORKER_POLL_MS', 'WARROOM_WORK
 interface RunFigures {
   concurrency: number;
   env: Record<string, string>;
-  createS: number;
-  level1S: number;
-  moved: { escalations: number; jobs: number };
   burst: BurstFigures;
   cpu: CpuUse;
   peakRssBytes: number;
@@ -125,17 +122,22 @@ async function cpuSnapshot(pool: pg.Pool): Promise<CpuSnapshot> {
 
 async function runOnce(concurrency: number): Promise<RunFigures> {
   const database = await openBenchDatabase(process.env, silentLogger);
-  const twilio = await TwilioThread.start(TWILIO_TOKEN);
   const configDir = await mkdtemp(join(tmpdir(), 'warroom-bench-config-'));
+  let twilio: Awaited<ReturnType<typeof TwilioThread.start>> | null = null;
   let app: RunningApp | null = null;
   const env: Record<string, string> = { WARROOM_WORKER_CONCURRENCY: String(concurrency) };
   for (const name of PASS_THROUGH) if (process.env[name]) env[name] = process.env[name]!;
   try {
+    const fake = await TwilioThread.start(TWILIO_TOKEN);
+    twilio = fake;
     const configPath = join(configDir, 'warroom.yaml');
-    await writeFile(configPath, fleetConfig(twilio));
+    await writeFile(configPath, fleetConfig(fake));
     app = await startApp({ env: { DATABASE_URL: database.url, ...env }, port: 0, host: '127.0.0.1', configPath, logger: silentLogger });
     const pool = app.database.pool;
     console.log(`\n== worker concurrency ${concurrency} (${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')}); postgres ${database.origin}, database ${database.name}, fsync=${database.settings.fsync}, synchronous_commit=${database.settings.synchronous_commit}`);
+    if (database.settings.fsync !== 'on' || database.settings.synchronous_commit === 'off') {
+      console.log('  WARNING: this server is not durable (fsync off or synchronous_commit off); figures will flatter warroom');
+    }
 
     const createStarted = performance.now();
     const outcomes = await createIncidents(app.url);
@@ -161,7 +163,7 @@ async function runOnce(concurrency: number): Promise<RunFigures> {
     const before = await cpuSnapshot(pool);
     // Each level-1 page was one call; the burst is over when every level 2 has one as well.
     const expectedCalls = level1.value + moved.escalations;
-    const calls = await waitFor(() => twilio.count(), (n) => n >= expectedCalls, dueAt.getTime() + LOST_AFTER_MS - Date.now(), 100);
+    const calls = await waitFor(() => fake.count(), (n) => n >= expectedCalls, dueAt.getTime() + LOST_AFTER_MS - Date.now(), 100);
     const cpu = cpuBetween(before, await cpuSnapshot(pool));
     await stopCpuProfile?.();
     const profile = await profiler?.stop();
@@ -171,13 +173,13 @@ async function runOnce(concurrency: number): Promise<RunFigures> {
     clearInterval(rssSampler);
     console.log(`  level 2: ${calls.value - level1.value}/${moved.escalations} calls ${calls.timedOut ? `when the ${LOST_AFTER_MS / 1000} s wait ran out` : `${seconds(Date.now() - dueAt.getTime(), 1)} s after T (including the 1.5 s duplicate watch)`}`);
 
-    const burst = await measureBurst(pool, await twilio.calls(), dueAt.getTime(), LOST_AFTER_MS);
+    const burst = await measureBurst(pool, await fake.calls(), dueAt.getTime(), LOST_AFTER_MS);
     printRun(burst, cpu, peakRss);
     if (profile) console.log(formatProfile(profile, moved.escalations));
-    return { concurrency, env, createS, level1S, moved, burst, cpu, peakRssBytes: peakRss };
+    return { concurrency, env, burst, cpu, peakRssBytes: peakRss };
   } finally {
     await app?.close();
-    await twilio.close();
+    await twilio?.close();
     await database.close();
     await rm(configDir, { recursive: true, force: true });
   }
@@ -190,6 +192,7 @@ function printRun(burst: BurstFigures, cpu: CpuUse, peakRss: number): void {
   console.log(line('sent_at lateness (sent_at − T)', burst.sentLateness));
   console.log(line('  step ran (created_at − T)', burst.stepLateness));
   console.log(line('  send (sent_at − created_at)', burst.sendDelay));
+  console.log(line('level 1 (call − incident created)', burst.level1Delay));
   console.log(`  ${burst.pagesPerSecond.toFixed(0)} level-2 pages/s; lost ${burst.lost}, duplicated level 1 ${burst.duplicatedLevel1}, duplicated level 2 ${burst.duplicatedLevel2}, misdirected ${burst.misdirected}`);
   console.log(`  level-2 notifications ${JSON.stringify(burst.level2Statuses)}; escalations ${JSON.stringify(burst.escalationStates)}`);
   const pct = (v: number | null) => (v === null ? '-' : `${v.toFixed(0)}%`);

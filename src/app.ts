@@ -54,7 +54,9 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const config = configPath ? await loadConfigFile(configPath, env) : null;
 
   const resolved: ResolvedDatabase = await resolveDatabase(env, logger, { adoptRunning: true });
-  const database = connectDatabase(resolved.url, { max: Number(env.WARROOM_DB_POOL ?? 20) });
+  const workerConcurrency = Number(env.WARROOM_WORKER_CONCURRENCY ?? 10);
+  // The pool serves HTTP and every worker slot at once.
+  const database = connectDatabase(resolved.url, { max: Number(env.WARROOM_DB_POOL ?? Math.max(20, workerConcurrency + 10)) });
   const cleanup: (() => Promise<void>)[] = [() => resolved.stop(), () => database.close()];
   const undo = async () => {
     for (const step of cleanup.reverse()) await step().catch(() => {});
@@ -99,8 +101,8 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
       worker = await startWorker({
         pool: database.pool,
         logger,
-        concurrency: Number(env.WARROOM_WORKER_CONCURRENCY ?? 10),
-        pollInterval: Number(env.WARROOM_WORKER_POLL_MS ?? 2000),
+        concurrency: workerConcurrency,
+        pollInterval: Number(env.WARROOM_WORKER_POLL_MS ?? 250),
         useNodeTime: env.WARROOM_WORKER_NODE_TIME === 'true',
         crontab: ESCALATION_CRONTAB,
         jobs: [...incidentJobs(engine), ...escalationJobs(engine), notifySendJob(engine), notifyDigestJob(engine)],

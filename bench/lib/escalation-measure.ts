@@ -23,6 +23,8 @@ export interface BurstFigures {
   stepLateness: Spread;
   /** sent_at − created_at: the notify-send job, from being enqueued to the call recorded as sent. */
   sendDelay: Spread;
+  /** Level 1, for context: first level-1 call − incident created_at (time to first page in the storm). */
+  level1Delay: Spread;
   /** Level-2 pages per second, from T to the last level-2 call. */
   pagesPerSecond: number;
   lost: number;
@@ -51,7 +53,7 @@ interface NotificationFact {
  * notification rows, and each incident to the user its service's policy names at level 2.
  */
 export async function measureBurst(pool: pg.Pool, calls: CallRecord[], dueAt: number, lostAfterMs: number): Promise<BurstFigures> {
-  const incidents = (await pool.query<{ id: string; service_id: string }>(`select id, service_id from incidents where severity = 'P0'`)).rows;
+  const incidents = (await pool.query<{ id: string; service_id: string; created_at: Date }>(`select id, service_id, created_at from incidents where severity = 'P0'`)).rows;
   const notifications = (await pool.query<NotificationFact>('select id, incident_id, step, user_id, status, created_at, sent_at from notifications')).rows;
   const states = (await pool.query<{ state: string; n: number }>('select state, count(*)::int as n from escalations group by state')).rows;
   const byId = new Map(notifications.map((n) => [n.id, n]));
@@ -59,6 +61,7 @@ export async function measureBurst(pool: pg.Pool, calls: CallRecord[], dueAt: nu
   for (let k = 0; k < SERVICES; k += 1) expectedPhone.set(serviceId(k), phoneOf(level2User(k)));
 
   const callsPerIncident = { [LEVEL_1_STEP]: new Map<string, number>(), [LEVEL_2_STEP]: new Map<string, number>() };
+  const firstLevel1Call = new Map<string, number>();
   const firstLevel2Call = new Map<string, number>();
   const serviceOf = new Map(incidents.map((i) => [i.id, i.service_id]));
   let misdirected = 0;
@@ -71,7 +74,10 @@ export async function measureBurst(pool: pg.Pool, calls: CallRecord[], dueAt: nu
     }
     const tally = callsPerIncident[notification.step as typeof LEVEL_1_STEP];
     tally.set(notification.incident_id, (tally.get(notification.incident_id) ?? 0) + 1);
-    if (notification.step !== LEVEL_2_STEP) continue;
+    if (notification.step === LEVEL_1_STEP) {
+      firstLevel1Call.set(notification.incident_id, Math.min(call.at, firstLevel1Call.get(notification.incident_id) ?? Infinity));
+      continue;
+    }
     if (call.to !== expectedPhone.get(serviceOf.get(notification.incident_id) ?? '')) {
       misdirected += 1;
       continue;
@@ -96,6 +102,7 @@ export async function measureBurst(pool: pg.Pool, calls: CallRecord[], dueAt: nu
     sentLateness: spread(sent.map((n) => n.sent_at!.getTime() - dueAt)),
     stepLateness: spread(level2.map((n) => n.created_at.getTime() - dueAt)),
     sendDelay: spread(sent.map((n) => n.sent_at!.getTime() - n.created_at.getTime())),
+    level1Delay: spread(incidents.flatMap((i) => (firstLevel1Call.has(i.id) ? [firstLevel1Call.get(i.id)! - i.created_at.getTime()] : []))),
     pagesPerSecond: firstLevel2Call.size / Math.max(0.001, (lastLevel2Call - dueAt) / 1000),
     lost: incidents.length - onTime.length,
     duplicatedLevel1: duplicated(callsPerIncident[LEVEL_1_STEP]),

@@ -7,7 +7,6 @@ import type { NotificationRow } from '../db/schema.js';
 import { recordTimeline, systemActor } from '../domain/incidents/index.js';
 import {
   NOTIFY_SEND_TASK,
-  assignReplyCode,
   composePage,
   lockNotification,
   loadUserContacts,
@@ -86,8 +85,9 @@ async function claim(tx: Db, id: string, ctx: StageContext, publicUrl: string): 
   }
   const contact = (await loadUserContacts(tx, [notification.user_id])).get(notification.user_id);
   if (!contact) return null;
-  const replyCode = notification.channel === 'sms' || notification.channel === 'voice' ? await assignReplyCode(tx, notification, ctx.now) : null;
-  await setNotificationStatus(tx, id, 'sending', ctx.now, { attemptsDelta: 1 });
+  // The reply code is the incident number ("reply 42a"): unique, and needs no lock to hand out.
+  const replyCode = notification.channel === 'sms' || notification.channel === 'voice' ? String(incident.item.number) : null;
+  await setNotificationStatus(tx, id, 'sending', ctx.now, { attemptsDelta: 1, replyCode });
   return {
     notification: { ...notification, attempts: notification.attempts + 1 },
     doc: composePage(pageSubject(incident), publicUrl, { replyCode }),

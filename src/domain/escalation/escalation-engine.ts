@@ -68,7 +68,11 @@ export async function runEscalationStep(tx: Db, incidentId: string, now: Date, d
     await stopEscalation(tx, incidentId, incident?.status ?? 'deleted', now);
     return 'stopped';
   }
-  if (escalation.next_step_at && escalation.next_step_at.getTime() > now.getTime() + 1000) return 'not-due';
+  if (escalation.next_step_at && escalation.next_step_at.getTime() > now.getTime() + 1000) {
+    // Ran early (clocks disagree): put the step back at its time rather than lose it.
+    await enqueue(tx, ESCALATION_STEP_TASK, { incidentId }, { runAt: escalation.next_step_at, jobKey: escalationJobKey(incidentId) });
+    return 'not-due';
+  }
   const policy = await loadPolicy(tx, escalation.policy_id);
   if (!policy) {
     await tx.updateTable('escalations').set({ state: 'exhausted', next_step_at: null, updated_at: now }).where('incident_id', '=', incidentId).execute();

@@ -45,7 +45,8 @@ export async function schedulePages(
     .returning(['id', 'user_id', 'channel', 'scheduled_at'])
     .execute();
   for (const row of inserted) {
-    await enqueue(tx, NOTIFY_SEND_TASK, { notificationId: row.id }, { runAt: row.scheduled_at, jobKey: notifyJobKey(row.id) });
+    // Sends run before other due work (lower runs first): in a storm, pages go out while steps queue.
+    await enqueue(tx, NOTIFY_SEND_TASK, { notificationId: row.id }, { runAt: row.scheduled_at, jobKey: notifyJobKey(row.id), priority: -1 });
   }
   return inserted.map((row) => ({ id: row.id, userId: row.user_id, channel: row.channel as NotifyChannel, scheduledAt: row.scheduled_at }));
 }
@@ -59,7 +60,7 @@ export async function setNotificationStatus(
   id: string,
   status: NotificationStatus,
   now: Date,
-  extra: { reason?: string | null; externalId?: string; attemptsDelta?: number; sentAt?: Date; digestId?: string } = {},
+  extra: { reason?: string | null; externalId?: string; attemptsDelta?: number; sentAt?: Date; digestId?: string; replyCode?: string | null } = {},
 ): Promise<void> {
   await tx
     .updateTable('notifications')
@@ -70,6 +71,7 @@ export async function setNotificationStatus(
       ...(extra.externalId ? { external_id: extra.externalId } : {}),
       ...(extra.sentAt ? { sent_at: extra.sentAt } : {}),
       ...(extra.digestId ? { digest_id: extra.digestId } : {}),
+      ...(extra.replyCode ? { reply_code: extra.replyCode } : {}),
       ...(extra.attemptsDelta ? { attempts: sql`attempts + ${extra.attemptsDelta}` } : {}),
     })
     .where('id', '=', id)
@@ -109,37 +111,6 @@ export async function listIncidentNotifications(db: Db, incidentId: string) {
     .orderBy('created_at')
     .orderBy('scheduled_at')
     .execute();
-}
-
-/** A short per-user number for SMS and voice replies ("1a" acknowledges), reused per incident. */
-export async function assignReplyCode(tx: Db, notification: NotificationRow, now: Date): Promise<string> {
-  if (notification.reply_code) return notification.reply_code;
-  // One code per user and incident even when SMS and voice are claimed at the same moment.
-  await sql`select pg_advisory_xact_lock(hashtext('warroom.reply-code'), hashtext(${notification.user_id}))`.execute(tx);
-  const existing = await tx
-    .selectFrom('notifications')
-    .select('reply_code')
-    .where('user_id', '=', notification.user_id)
-    .where('incident_id', '=', notification.incident_id)
-    .where('reply_code', 'is not', null)
-    .executeTakeFirst();
-  let code = existing?.reply_code;
-  if (!code) {
-    const used = await tx
-      .selectFrom('notifications')
-      .select('reply_code')
-      .distinct()
-      .where('user_id', '=', notification.user_id)
-      .where('reply_code', 'is not', null)
-      .where('created_at', '>=', new Date(now.getTime() - 7 * 86_400_000))
-      .execute();
-    const taken = new Set(used.map((u) => u.reply_code));
-    let n = 1;
-    while (taken.has(String(n))) n += 1;
-    code = String(n);
-  }
-  await tx.updateTable('notifications').set({ reply_code: code }).where('id', '=', notification.id).execute();
-  return code;
 }
 
 export async function findIncidentByReplyCode(db: Db, userId: string, code: string): Promise<string | null> {

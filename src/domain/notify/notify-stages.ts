@@ -78,6 +78,7 @@ export const dedupStage: NotifyStage = async (tx, items, ctx) => {
 export const budgetStage: NotifyStage = async (tx, items, ctx) => {
   for (const item of pending(items)) {
     const { severity } = item.incident;
+    if (ctx.budgets.exempt.includes(severity)) continue;
     // A later channel of a page the person already got is the same page, not a new one.
     const alreadyPaged = await tx
       .selectFrom('notifications')

@@ -3,11 +3,11 @@ import { AppError, formatIncidentRef, parseIncidentRef } from '../../kernel/inde
 import { changeIncidentStatus, type Actor } from '../incidents/index.js';
 import { findIncidentByReplyCode } from './notification-store.js';
 
-const REPLY_RE = /^\s*(\d{1,3})\s*([ar])\s*$/i;
+const REPLY_RE = /^\s*(\d{1,9})\s*([ar])\s*$/i;
 
 /**
- * Answers a page by text: "1a" acknowledges and "1r" resolves the incident the user's page
- * numbered 1 was about (GoAlert style). Returns the text to send back.
+ * Answers a page by text: "42a" acknowledges and "42r" resolves INC-42, if INC-42 was paged to
+ * this user (GoAlert style). Returns the text to send back.
  */
 export async function handleReplyCommand(tx: Db, userId: string, text: string, ctx: { now: Date; autoCloseAfterMs: number }): Promise<string> {
   const match = REPLY_RE.exec(text);
