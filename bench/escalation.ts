@@ -202,8 +202,8 @@ function printRun(burst: BurstFigures, cpu: CpuUse, peakRss: number): void {
 function printSummary(runs: RunFigures[]): void {
   const columns: [string, (r: RunFigures) => string][] = [
     ['concurrency', (r) => String(r.concurrency)],
-    ['pool', (r) => r.env.WARROOM_DB_POOL ?? '20'],
-    ['poll ms', (r) => r.env.WARROOM_WORKER_POLL_MS ?? '2000'],
+    ['pool', (r) => r.env.WARROOM_DB_POOL ?? String(Math.max(20, Number(r.env.WARROOM_WORKER_CONCURRENCY ?? 10) + 10))],
+    ['poll ms', (r) => r.env.WARROOM_WORKER_POLL_MS ?? '250'],
     ['pages', (r) => String(r.burst.callLateness.count)],
     ['p50 s', (r) => seconds(r.burst.callLateness.p50)],
     ['p90 s', (r) => seconds(r.burst.callLateness.p90)],

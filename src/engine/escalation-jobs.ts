@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { withTx } from '../db/database.js';
 import { INCIDENT_CHANGED_TASK, INCIDENT_OPENED_TASK } from '../domain/incidents/index.js';
-import { correlateOpenedIncident } from '../domain/alerts/index.js';
-import { ESCALATION_STEP_TASK, auditEscalations, runEscalationStep, startEscalation, stopEscalation } from '../domain/escalation/index.js';
+import { correlateOpenedIncidents } from '../domain/alerts/index.js';
+import { ESCALATION_STEP_TASK, auditEscalations, runEscalationStep, startEscalation, startEscalations, stopEscalation } from '../domain/escalation/index.js';
 import { unlockStaleJobs, defineJob, type JobDefinition } from '../queue/index.js';
 import type { EngineDeps } from './incident-jobs.js';
 import type { ChannelRegistry } from './channel-registry.js';
@@ -19,11 +19,8 @@ export function escalationJobs(deps: EngineDeps & { channels: ChannelRegistry })
     // Correlation runs here, not in the ingest transaction: an alert storm must never slow ingestion.
     defineJob(INCIDENT_OPENED_TASK, (p) => openedPayload.parse(p), async ({ incidentIds }) => {
       await withTx(deps.db, async (tx) => {
-        const context = escalation();
-        for (const incidentId of incidentIds) {
-          await startEscalation(tx, incidentId, deps.clock.now(), context);
-          await correlateOpenedIncident(tx, incidentId, deps.settings().correlation, deps.clock.now());
-        }
+        await startEscalations(tx, incidentIds, deps.clock.now(), escalation());
+        await correlateOpenedIncidents(tx, incidentIds, deps.settings().correlation, deps.clock.now());
       });
     }),
     defineJob(INCIDENT_CHANGED_TASK, (p) => incidentPayload.parse(p), async ({ incidentId }) => {

@@ -75,3 +75,15 @@ export async function unlockStaleJobs(db: Db, olderThanMs: number): Promise<numb
   if (workers.length) await sql`select graphile_worker.force_unlock_workers(${workers}::text[])`.execute(db);
   return workers.length;
 }
+
+/** Enqueues many jobs in one statement (graphile-worker's add_jobs), in the caller's transaction. */
+export async function enqueueMany(tx: Db, task: string, jobs: { payload: object; runAt?: Date; jobKey?: string }[]): Promise<void> {
+  if (!jobs.length) return;
+  await sql`
+    select graphile_worker.add_jobs(array(
+      select row(${task}::text, p::json, null, r, null, k, null, null)::graphile_worker.job_spec
+      from unnest(${jobs.map((j) => JSON.stringify(j.payload))}::text[], ${jobs.map((j) => j.runAt?.toISOString() ?? null)}::timestamptz[],
+                  ${jobs.map((j) => j.jobKey ?? null)}::text[]) as s(p, r, k)
+    ))
+  `.execute(tx);
+}

@@ -113,10 +113,12 @@ export async function correlateIncidents(tx: Db, incidents: NewIncidentRef[], se
   return links.length;
 }
 
-/** Correlates one freshly opened incident, from what its row recorded (service and first labels). */
-export async function correlateOpenedIncident(tx: Db, incidentId: string, settings: CorrelationSettings, now: Date): Promise<number> {
-  const row = await tx.selectFrom('incidents').select(['id', 'number', 'service_id', 'metadata']).where('id', '=', incidentId).executeTakeFirst();
-  if (!row?.service_id) return 0;
-  const labels = ((row.metadata as { labels?: Record<string, string> }).labels ?? {}) as Record<string, string>;
-  return correlateIncidents(tx, [{ id: row.id, number: row.number, serviceId: row.service_id, labels }], settings, now);
+/** Correlates freshly opened incidents, from what their rows recorded (service and first labels). */
+export async function correlateOpenedIncidents(tx: Db, incidentIds: string[], settings: CorrelationSettings, now: Date): Promise<number> {
+  if (!incidentIds.length) return 0;
+  const rows = await tx.selectFrom('incidents').select(['id', 'number', 'service_id', 'metadata']).where('id', 'in', incidentIds).orderBy('number').execute();
+  const incidents = rows
+    .filter((row) => row.service_id)
+    .map((row) => ({ id: row.id, number: row.number, serviceId: row.service_id!, labels: ((row.metadata as { labels?: Record<string, string> }).labels ?? {}) as Record<string, string> }));
+  return correlateIncidents(tx, incidents, settings, now);
 }

@@ -7,7 +7,7 @@ import { changeIncidentStatus, systemActor } from '../incidents/index.js';
 import { ServiceCatalog, loadRuntimeSettings, type RuntimeSettings, type ServiceRef } from '../services/index.js';
 import { pendingJobs } from '../../queue/index.js';
 import { ingestBatch } from './ingest-batch.js';
-import { correlateOpenedIncident } from './correlation.js';
+import { correlateOpenedIncidents } from './correlation.js';
 import type { AlertSignal } from './alert-signal.js';
 
 const CONFIG = `
@@ -191,7 +191,7 @@ describe('correlation', () => {
   it('links a storm on one service to at most a few recent incidents, not to all of them', async () => {
     const storm = await ingest('web', ...Array.from({ length: 20 }, (_, i) => signal(`storm-${i}`, { alertname: `Storm${i}`, cluster: 'a' })));
     const last = storm[storm.length - 1]!;
-    expect(await withTx(t.db, (tx) => correlateOpenedIncident(tx, last.incidentId!, settings.correlation, clock))).toBe(5);
+    expect(await withTx(t.db, (tx) => correlateOpenedIncidents(tx, [last.incidentId!], settings.correlation, clock))).toBe(5);
     const links = await t.db.selectFrom('incident_links').select('reason').where('incident_id', '=', last.incidentId!).execute();
     expect(links).toHaveLength(5);
     expect(links.every((l) => l.reason.startsWith('same service web'))).toBe(true);
@@ -202,7 +202,7 @@ describe('correlation', () => {
     advance(2);
     const [web] = await ingest('web', signal('c2', { alertname: 'Http5xx', cluster: 'a', component: 'pg-primary' }));
     // The incident-opened job correlates, after the ingest transaction.
-    const correlate = (id: string) => withTx(t.db, (tx) => correlateOpenedIncident(tx, id, settings.correlation, clock));
+    const correlate = (id: string) => withTx(t.db, (tx) => correlateOpenedIncidents(tx, [id], settings.correlation, clock));
     expect(await correlate(web!.incidentId!)).toBe(1);
     const links = await t.db.selectFrom('incident_links').selectAll().where('incident_id', '=', web!.incidentId!).execute();
     expect(links).toHaveLength(1);

@@ -1,11 +1,11 @@
 import type { Db } from '../../db/database.js';
 import { formatDuration, type Severity } from '../../kernel/index.js';
-import { cancelJob, enqueue } from '../../queue/index.js';
+import { cancelJob, enqueue, enqueueMany } from '../../queue/index.js';
 import { recordTimeline, systemActor } from '../incidents/index.js';
 import { cancelPendingPages, loadUserContacts, planUserChannels, schedulePages, severityPolicies } from '../notify/index.js';
 import type { RuntimeSettings } from '../services/index.js';
 import { describePosition, delayAfter, nextPosition, stepKey, targetsAt } from './escalation-planner.js';
-import { loadPolicy, policyIdFor, type EscalationPosition } from './escalation-policy.js';
+import { choosePolicyId, loadPolicy, type EscalationPosition } from './escalation-policy.js';
 import { resolveTargets } from './target-resolver.js';
 
 export const ESCALATION_STEP_TASK = 'escalation-step';
@@ -29,31 +29,65 @@ const loadIncident = (db: Db, id: string) =>
 
 /** Starts escalation for a newly triggered incident: level 1 now, in the caller's transaction. */
 export async function startEscalation(tx: Db, incidentId: string, now: Date, deps: EscalationDeps): Promise<'started' | 'skipped'> {
-  const incident = await loadIncident(tx, incidentId);
-  if (!incident || incident.status !== 'triggered') return 'skipped';
-  const existing = await tx.selectFrom('escalations').select('state').where('incident_id', '=', incidentId).forUpdate().executeTakeFirst();
-  if (existing?.state === 'active') return 'skipped';
-  const severity = incident.severity as Severity;
-  const policy = severityPolicies(deps.settings.notifications.severity_policy)[severity];
-  const note = (summary: string) => recordTimeline(tx, [{ incidentId, at: now, kind: 'escalation.skipped', actor: systemActor, summary }]);
-  if (policy.recordOnly) {
-    await note(`${severity} is record-only: nobody is paged`);
-    return 'skipped';
-  }
-  const policyId = await policyIdFor(tx, incident.service_id, severity);
-  if (!policyId) {
-    await note(`no escalation policy for ${incident.service_id ? `service ${incident.service_id}` : 'incidents without a service'}: nobody is paged`);
-    return 'skipped';
-  }
-  const row = { policy_id: policyId, level: 0, cycle: 0, fallback: false, state: 'active' as const, next_step_at: now, started_at: now, updated_at: now };
-  await tx
-    .insertInto('escalations')
-    .values({ incident_id: incidentId, ...row })
-    .onConflict((oc) => oc.column('incident_id').doUpdateSet(row))
+  return (await startEscalations(tx, [incidentId], now, deps)).get(incidentId) ?? 'skipped';
+}
+
+/**
+ * Starts escalation for many new incidents in a handful of statements: an alert storm opens
+ * thousands of incidents, and each must start paging without a round trip of its own.
+ */
+export async function startEscalations(tx: Db, incidentIds: string[], now: Date, deps: EscalationDeps): Promise<Map<string, 'started' | 'skipped'>> {
+  const outcome = new Map<string, 'started' | 'skipped'>();
+  if (!incidentIds.length) return outcome;
+  const rows = await tx
+    .selectFrom('incidents as i')
+    .leftJoin('services as s', 's.id', 'i.service_id')
+    .leftJoin('escalations as e', 'e.incident_id', 'i.id')
+    .select(['i.id', 'i.status', 'i.severity', 'i.service_id', 's.escalation_policy_id', 's.escalation_by_severity', 'e.state as escalation_state'])
+    .where('i.id', 'in', incidentIds)
     .execute();
-  await enqueue(tx, ESCALATION_STEP_TASK, { incidentId }, { runAt: now, jobKey: escalationJobKey(incidentId) });
-  await recordTimeline(tx, [{ incidentId, at: now, kind: 'escalation.started', actor: systemActor, summary: `Escalation started with policy ${policyId}` }]);
-  return 'started';
+  const policies = severityPolicies(deps.settings.notifications.severity_policy);
+  const timeline: Parameters<typeof recordTimeline>[1] = [];
+  const started: { incidentId: string; policyId: string }[] = [];
+  for (const row of rows) {
+    outcome.set(row.id, 'skipped');
+    if (row.status !== 'triggered' || row.escalation_state === 'active') continue;
+    const severity = row.severity as Severity;
+    const note = (summary: string) => timeline.push({ incidentId: row.id, at: now, kind: 'escalation.skipped', actor: systemActor, summary });
+    if (policies[severity].recordOnly) {
+      note(`${severity} is record-only: nobody is paged`);
+      continue;
+    }
+    const policyId = choosePolicyId({ escalation_policy_id: row.escalation_policy_id, escalation_by_severity: row.escalation_by_severity as Record<string, string> | null }, severity);
+    if (!policyId) {
+      note(`no escalation policy for ${row.service_id ? `service ${row.service_id}` : 'incidents without a service'}: nobody is paged`);
+      continue;
+    }
+    started.push({ incidentId: row.id, policyId });
+    outcome.set(row.id, 'started');
+    timeline.push({ incidentId: row.id, at: now, kind: 'escalation.started', actor: systemActor, summary: `Escalation started with policy ${policyId}` });
+  }
+  if (started.length) {
+    await tx
+      .insertInto('escalations')
+      .values(started.map((s) => ({ incident_id: s.incidentId, policy_id: s.policyId, level: 0, cycle: 0, fallback: false, state: 'active' as const, next_step_at: now, started_at: now, updated_at: now })))
+      .onConflict((oc) =>
+        oc.column('incident_id').doUpdateSet((eb) => ({
+          policy_id: eb.ref('excluded.policy_id'),
+          level: 0,
+          cycle: 0,
+          fallback: false,
+          state: 'active',
+          next_step_at: now,
+          started_at: now,
+          updated_at: now,
+        })),
+      )
+      .execute();
+    await enqueueMany(tx, ESCALATION_STEP_TASK, started.map((s) => ({ payload: { incidentId: s.incidentId }, runAt: now, jobKey: escalationJobKey(s.incidentId) })));
+  }
+  await recordTimeline(tx, timeline);
+  return outcome;
 }
 
 /**

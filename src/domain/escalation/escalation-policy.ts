@@ -28,9 +28,13 @@ export async function loadPolicy(db: Db, id: string): Promise<EscalationPolicy |
 }
 
 /** The policy for a service's incident of this severity: the per-severity matrix first, then the default. */
+export const choosePolicyId = (
+  service: { escalation_policy_id: string | null; escalation_by_severity: Record<string, string> | null },
+  severity: string,
+): string | null => service.escalation_by_severity?.[severity] ?? service.escalation_policy_id;
+
 export async function policyIdFor(db: Db, serviceId: string | null, severity: string): Promise<string | null> {
   if (!serviceId) return null;
   const service = await db.selectFrom('services').select(['escalation_policy_id', 'escalation_by_severity']).where('id', '=', serviceId).executeTakeFirst();
-  if (!service) return null;
-  return service.escalation_by_severity[severity] ?? service.escalation_policy_id;
+  return service ? choosePolicyId(service, severity) : null;
 }
