@@ -15,7 +15,9 @@ export interface DatabaseHandle {
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export function connectDatabase(url: string, options: { max?: number } = {}): DatabaseHandle {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // JIT compiles plans for queries the planner thinks are big; for short OLTP statements repeated
+  // thousands of times a second it only burns CPU.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, options: '-c jit=off' });
   // An idle client losing its server must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));

@@ -138,6 +138,12 @@ export interface IncidentLinksTable {
   created_at: Timestamp;
 }
 
+export interface IncidentCorrelationKeysTable {
+  key: string;
+  incident_id: string;
+  created_at: Timestamp;
+}
+
 export interface AlertsTable {
   id: Generated<string>;
   service_id: string;
@@ -273,6 +279,7 @@ export interface Database {
   incidents: IncidentsTable;
   incident_events: IncidentEventsTable;
   incident_links: IncidentLinksTable;
+  incident_correlation_keys: IncidentCorrelationKeysTable;
   alerts: AlertsTable;
   audit_log: AuditLogTable;
   schedules: SchedulesTable;

@@ -141,6 +141,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       primary key (incident_id, related_id)
     );
 
+    -- Correlation keys ("component=db-1") of each incident, so "recent incidents sharing a key" is
+    -- an index range scan however many incidents a storm opens.
+    create table incident_correlation_keys (
+      key text not null,
+      incident_id uuid not null references incidents (id) on delete cascade,
+      created_at timestamptz not null,
+      primary key (key, incident_id)
+    );
+    create index incident_correlation_keys_recent on incident_correlation_keys (key, created_at desc);
+
     create table alerts (
       id uuid primary key default gen_random_uuid(),
       service_id text not null references services (id) on delete cascade,
@@ -185,7 +195,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`
-    drop table if exists audit_log, alerts, incident_links, incident_events, incidents, settings,
+    drop table if exists audit_log, alerts, incident_correlation_keys, incident_links, incident_events, incidents, settings,
       api_tokens, integration_keys, service_dependencies, services, team_members, teams, users cascade;
   `.execute(db);
 }

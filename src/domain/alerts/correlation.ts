@@ -47,24 +47,36 @@ export async function correlateIncidents(tx: Db, incidents: NewIncidentRef[], se
     const neighbourIds = neighbours.map((n) => n.serviceId);
     // Three small index-backed lookups rather than one sort over every recent incident: a storm of
     // thousands on one service must stay cheap.
+    const keys = labelPairs.map(([name, value]) => `${name}=${value}`);
+    if (keys.length) {
+      await tx
+        .insertInto('incident_correlation_keys')
+        .values(keys.map((key) => ({ key, incident_id: incident.id, created_at: now })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+    // One index range scan per key: recent incidents that recorded the same "component=…".
+    const labelHits = keys.length
+      ? sql`(select i.id, i.number, i.service_id, array_agg(split_part(k.key, '=', 1)) as label_matches, max(i.created_at) as created_at
+           from incident_correlation_keys k join incidents i on i.id = k.incident_id
+           where k.key = any(${keys}::text[]) and k.created_at >= ${since} and k.created_at <= ${now} and k.incident_id <> ${incident.id}
+             and k.incident_id in (
+               select k2.incident_id from unnest(${keys}::text[]) as q(key)
+               cross join lateral (select incident_id from incident_correlation_keys
+                                   where key = q.key and created_at >= ${since} and created_at <= ${now} and incident_id <> ${incident.id}
+                                   order by created_at desc limit ${MAX_LINKS}) k2)
+           group by i.id, i.number, i.service_id
+           order by max(i.created_at) desc limit ${MAX_LINKS}) union all`
+      : sql``;
+    const neighbourHits = neighbourIds.length
+      ? sql`(select i.id, i.number, i.service_id, null, i.created_at from incidents i
+           where i.service_id = any(${neighbourIds}::text[]) and i.created_at >= ${since} and i.created_at <= ${now}
+           order by i.created_at desc limit ${MAX_LINKS}) union all`
+      : sql``;
     const result = await sql<Candidate & { created_at: Date }>`
-      (with label_hits as (
-         select a.incident_id, array_agg(distinct l.name) as names
-         from alerts a
-         cross join unnest(${labelPairs.map((p) => p[0])}::text[], ${labelPairs.map((p) => p[1])}::text[]) as l(name, value)
-         where a.created_at >= ${since} and a.labels ->> l.name = l.value and a.incident_id <> ${incident.id}
-         group by a.incident_id
-       )
-       select i.id, i.number, i.service_id, h.names as label_matches, i.created_at
-       from label_hits h join incidents i on i.id = h.incident_id
-       where i.created_at >= ${since} and i.created_at <= ${now}
-       order by i.created_at desc limit ${MAX_LINKS})
-      union all
-      (select i.id, i.number, i.service_id, null, i.created_at from incidents i
-       where i.service_id = any(${neighbourIds}::text[]) and i.created_at >= ${since} and i.created_at <= ${now}
-       order by i.created_at desc limit ${MAX_LINKS})
-      union all
-      (select i.id, i.number, i.service_id, null, i.created_at from incidents i
+      ${labelHits}
+      ${neighbourHits}
+      (select i.id, i.number, i.service_id, null as label_matches, i.created_at from incidents i
        where i.service_id = ${incident.serviceId} and i.id <> ${incident.id} and i.created_at >= ${since} and i.created_at <= ${now}
        order by i.created_at desc limit ${MAX_LINKS})
     `.execute(tx);

@@ -198,11 +198,12 @@ describe('correlation', () => {
   });
 
   it('links incidents on the same service, the same component, or a dependency within 5 minutes', async () => {
+    // The incident-opened job correlates each new incident, after the ingest transaction.
+    const correlate = (id: string) => withTx(t.db, (tx) => correlateOpenedIncidents(tx, [id], settings.correlation, clock));
     const [db] = await ingest('db', signal('c1', { alertname: 'DbDown', component: 'pg-primary' }));
+    expect(await correlate(db!.incidentId!)).toBe(0);
     advance(2);
     const [web] = await ingest('web', signal('c2', { alertname: 'Http5xx', cluster: 'a', component: 'pg-primary' }));
-    // The incident-opened job correlates, after the ingest transaction.
-    const correlate = (id: string) => withTx(t.db, (tx) => correlateOpenedIncidents(tx, [id], settings.correlation, clock));
     expect(await correlate(web!.incidentId!)).toBe(1);
     const links = await t.db.selectFrom('incident_links').selectAll().where('incident_id', '=', web!.incidentId!).execute();
     expect(links).toHaveLength(1);

@@ -163,6 +163,8 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
         classificationRule: classification.matchedRules.join(', ') || null,
         responseSlaMs: classification.responseSlaMs,
         labels: signal.labels,
+        alertCount: 0,
+        openAlertCount: 0,
         open: incident,
       });
       reason = `opened a new incident: no open incident for ${group.description}`;
@@ -223,7 +225,14 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
     } else duplicateUpdates.push({ id: alert.id, count: alert.duplicates, signal: alert.latest });
   }
 
-  // New incidents first: alerts reference them. Then every result learns its incident's number.
+  // New incidents first: alerts reference them. Their counters go in with the insert, so the
+  // counter update below only touches incidents that existed before this batch.
+  for (const created of newIncidents) {
+    const d = deltas.get(created.id);
+    created.alertCount = d?.added ?? 0;
+    created.openAlertCount = Math.max(0, d?.openDelta ?? 0);
+    deltas.delete(created.id);
+  }
   const numbers = await openIncidentsForAlerts(tx, newIncidents, now);
   for (const created of newIncidents) created.open.number = numbers.get(created.id)!;
   for (const result of results) if (result.incidentId && !result.incidentRef) result.incidentRef = refOf(result.incidentId);

@@ -25,6 +25,9 @@ export interface NewAlertIncident extends AlertIncidentInput {
   /** Chosen by the caller, so alerts of the same batch can point at it before it is written. */
   id: string;
   actor: Actor;
+  /** Its alerts in this batch, so the counters are right from the first write. */
+  alertCount: number;
+  openAlertCount: number;
 }
 
 /**
@@ -52,6 +55,8 @@ export async function openIncidentsForAlerts(tx: Db, inputs: NewAlertIncident[],
         response_sla_ms: input.responseSlaMs,
         sla_due_at: new Date(now.getTime() + input.responseSlaMs),
         metadata: JSON.stringify({ labels: input.labels }),
+        alert_count: input.alertCount,
+        open_alert_count: input.openAlertCount,
         created_at: now,
         updated_at: now,
         last_alert_at: now,
