@@ -76,14 +76,23 @@ export async function unlockStaleJobs(db: Db, olderThanMs: number): Promise<numb
   return workers.length;
 }
 
+export interface JobSpec {
+  task: string;
+  payload: object;
+  runAt?: Date;
+  jobKey?: string;
+  priority?: number;
+}
+
 /** Enqueues many jobs in one statement (graphile-worker's add_jobs), in the caller's transaction. */
-export async function enqueueMany(tx: Db, task: string, jobs: { payload: object; runAt?: Date; jobKey?: string }[]): Promise<void> {
+export async function enqueueMany(tx: Db, jobs: JobSpec[]): Promise<void> {
   if (!jobs.length) return;
   await sql`
     select graphile_worker.add_jobs(array(
-      select row(${task}::text, p::json, null, r, null, k, null, null)::graphile_worker.job_spec
-      from unnest(${jobs.map((j) => JSON.stringify(j.payload))}::text[], ${jobs.map((j) => j.runAt?.toISOString() ?? null)}::timestamptz[],
-                  ${jobs.map((j) => j.jobKey ?? null)}::text[]) as s(p, r, k)
+      select row(t, p::json, null, r, null, k, pr, null)::graphile_worker.job_spec
+      from unnest(${jobs.map((j) => j.task)}::text[], ${jobs.map((j) => JSON.stringify(j.payload))}::text[],
+                  ${jobs.map((j) => j.runAt?.toISOString() ?? null)}::timestamptz[], ${jobs.map((j) => j.jobKey ?? null)}::text[],
+                  ${jobs.map((j) => j.priority ?? 0)}::int[]) as s(t, p, r, k, pr)
     ))
   `.execute(tx);
 }

@@ -17,16 +17,6 @@ export interface EscalationDeps {
   availableChannels: ReadonlySet<string>;
 }
 
-interface IncidentLite {
-  id: string;
-  status: string;
-  severity: string;
-  service_id: string | null;
-}
-
-const loadIncident = (db: Db, id: string) =>
-  db.selectFrom('incidents').select(['id', 'status', 'severity', 'service_id']).where('id', '=', id).executeTakeFirst() as Promise<IncidentLite | undefined>;
-
 /** Starts escalation for a newly triggered incident: level 1 now, in the caller's transaction. */
 export async function startEscalation(tx: Db, incidentId: string, now: Date, deps: EscalationDeps): Promise<'started' | 'skipped'> {
   return (await startEscalations(tx, [incidentId], now, deps)).get(incidentId) ?? 'skipped';
@@ -84,7 +74,7 @@ export async function startEscalations(tx: Db, incidentIds: string[], now: Date,
         })),
       )
       .execute();
-    await enqueueMany(tx, ESCALATION_STEP_TASK, started.map((s) => ({ payload: { incidentId: s.incidentId }, runAt: now, jobKey: escalationJobKey(s.incidentId) })));
+    await enqueueMany(tx, started.map((s) => ({ task: ESCALATION_STEP_TASK, payload: { incidentId: s.incidentId }, runAt: now, jobKey: escalationJobKey(s.incidentId) })));
   }
   await recordTimeline(tx, timeline);
   return outcome;
@@ -95,11 +85,18 @@ export async function startEscalations(tx: Db, incidentIds: string[], now: Date,
  * step is not due. Pages the current position, then schedules the next one (same job key).
  */
 export async function runEscalationStep(tx: Db, incidentId: string, now: Date, deps: EscalationDeps): Promise<string> {
-  const escalation = await tx.selectFrom('escalations').selectAll().where('incident_id', '=', incidentId).forUpdate().executeTakeFirst();
+  // One read for both: the escalation row (locked) and the incident it serves.
+  const escalation = await tx
+    .selectFrom('escalations as e')
+    .innerJoin('incidents as i', 'i.id', 'e.incident_id')
+    .select(['e.policy_id', 'e.level', 'e.cycle', 'e.fallback', 'e.state', 'e.next_step_at', 'i.status', 'i.severity'])
+    .where('e.incident_id', '=', incidentId)
+    .forUpdate('e')
+    .executeTakeFirst();
   if (!escalation || escalation.state !== 'active') return 'inactive';
-  const incident = await loadIncident(tx, incidentId);
-  if (!incident || incident.status !== 'triggered') {
-    await stopEscalation(tx, incidentId, incident?.status ?? 'deleted', now);
+  const incident = { status: escalation.status, severity: escalation.severity };
+  if (incident.status !== 'triggered') {
+    await stopEscalation(tx, incidentId, incident.status, now);
     return 'stopped';
   }
   if (escalation.next_step_at && escalation.next_step_at.getTime() > now.getTime() + 1000) {

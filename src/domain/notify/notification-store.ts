@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { NotificationRow, NotificationStatus } from '../../db/schema.js';
-import { enqueue } from '../../queue/index.js';
+import { enqueueMany } from '../../queue/index.js';
 import type { NotifyChannel } from '../../contracts/index.js';
 import type { PlannedUser } from './notification-plan.js';
 
@@ -44,10 +44,11 @@ export async function schedulePages(
     .onConflict((oc) => oc.column('dedup_key').doNothing())
     .returning(['id', 'user_id', 'channel', 'scheduled_at'])
     .execute();
-  for (const row of inserted) {
-    // Sends run before other due work (lower runs first): in a storm, pages go out while steps queue.
-    await enqueue(tx, NOTIFY_SEND_TASK, { notificationId: row.id }, { runAt: row.scheduled_at, jobKey: notifyJobKey(row.id), priority: -1 });
-  }
+  // Sends run before other due work (lower runs first): in a storm, pages go out while steps queue.
+  await enqueueMany(
+    tx,
+    inserted.map((row) => ({ task: NOTIFY_SEND_TASK, payload: { notificationId: row.id }, runAt: row.scheduled_at, jobKey: notifyJobKey(row.id), priority: -1 })),
+  );
   return inserted.map((row) => ({ id: row.id, userId: row.user_id, channel: row.channel as NotifyChannel, scheduledAt: row.scheduled_at }));
 }
 
