@@ -104,6 +104,15 @@ async function writeChanges(tx: Db, changes: ConfigChange[], desired: DesiredRow
   const of = (type: string, kind: ConfigChange['kind']) => changes.filter((c) => c.type === type && c.kind === kind).map((c) => c.id);
   const upserts = (type: string) => [...of(type, 'create'), ...of(type, 'update')];
   const now = new Date();
+  // Deletes first, so a renamed id can take over its predecessor's unique email, key or token.
+  const deletes = (type: string) => of(type, 'delete');
+  if (deletes('api_token').length) await tx.deleteFrom('api_tokens').where('name', 'in', deletes('api_token')).execute();
+  if (deletes('integration_key').length) await tx.deleteFrom('integration_keys').where('key_hash', 'in', deletes('integration_key')).execute();
+  if (deletes('service').length) await tx.deleteFrom('services').where('id', 'in', deletes('service')).execute();
+  if (deletes('escalation_policy').length) await tx.deleteFrom('escalation_policies').where('id', 'in', deletes('escalation_policy')).execute();
+  if (deletes('schedule').length) await tx.deleteFrom('schedules').where('id', 'in', deletes('schedule')).execute();
+  if (deletes('team').length) await tx.deleteFrom('teams').where('id', 'in', deletes('team')).execute();
+  if (deletes('user').length) await tx.deleteFrom('users').where('id', 'in', deletes('user')).execute();
 
   for (const id of upserts('user')) {
     const u = desired.users.get(id)!;
@@ -159,13 +168,5 @@ async function writeChanges(tx: Db, changes: ConfigChange[], desired: DesiredRow
   }
   if (upserts('settings').length) await saveRuntimeSettings(tx, desired.settings.get(RUNTIME_SETTINGS_KEY)!.value);
 
-  const deletes = (type: string) => of(type, 'delete');
-  if (deletes('api_token').length) await tx.deleteFrom('api_tokens').where('name', 'in', deletes('api_token')).execute();
-  if (deletes('integration_key').length) await tx.deleteFrom('integration_keys').where('key_hash', 'in', deletes('integration_key')).execute();
-  if (deletes('service').length) await tx.deleteFrom('services').where('id', 'in', deletes('service')).execute();
-  if (deletes('escalation_policy').length) await tx.deleteFrom('escalation_policies').where('id', 'in', deletes('escalation_policy')).execute();
-  if (deletes('schedule').length) await tx.deleteFrom('schedules').where('id', 'in', deletes('schedule')).execute();
-  if (deletes('team').length) await tx.deleteFrom('teams').where('id', 'in', deletes('team')).execute();
-  if (deletes('user').length) await tx.deleteFrom('users').where('id', 'in', deletes('user')).execute();
 }
 

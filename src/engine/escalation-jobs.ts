@@ -3,7 +3,8 @@ import { withTx } from '../db/database.js';
 import { INCIDENT_CHANGED_TASK, INCIDENT_OPENED_TASK } from '../domain/incidents/index.js';
 import { correlateOpenedIncidents } from '../domain/alerts/index.js';
 import { ESCALATION_STEP_TASK, auditEscalations, runEscalationStep, startEscalation, startEscalations, stopEscalation } from '../domain/escalation/index.js';
-import { unlockStaleJobs, defineJob, type JobDefinition } from '../queue/index.js';
+import { sql } from 'kysely';
+import { STALE_JOB_MS, unlockStaleJobs, defineJob, type JobDefinition } from '../queue/index.js';
 import type { EngineDeps } from './incident-jobs.js';
 import type { ChannelRegistry } from './channel-registry.js';
 
@@ -20,7 +21,15 @@ export function escalationJobs(deps: EngineDeps & { channels: ChannelRegistry })
     defineJob(INCIDENT_OPENED_TASK, (p) => openedPayload.parse(p), async ({ incidentIds }) => {
       await withTx(deps.db, async (tx) => {
         await startEscalations(tx, incidentIds, deps.clock.now(), escalation());
-        await correlateOpenedIncidents(tx, incidentIds, deps.settings().correlation, deps.clock.now());
+        // Correlation is enrichment: if it fails, paging must still start, so it gets a savepoint.
+        await sql`savepoint correlate`.execute(tx);
+        try {
+          await correlateOpenedIncidents(tx, incidentIds, deps.settings().correlation, deps.clock.now());
+          await sql`release savepoint correlate`.execute(tx);
+        } catch (error) {
+          await sql`rollback to savepoint correlate`.execute(tx);
+          deps.logger.error({ err: error, incidents: incidentIds.length }, 'correlation failed; escalation started anyway');
+        }
       });
     }),
     defineJob(INCIDENT_CHANGED_TASK, (p) => incidentPayload.parse(p), async ({ incidentId }) => {
@@ -36,10 +45,10 @@ export function escalationJobs(deps: EngineDeps & { channels: ChannelRegistry })
       await withTx(deps.db, (tx) => runEscalationStep(tx, incidentId, deps.clock.now(), escalation()));
     }),
     defineJob(ESCALATION_AUDIT_TASK, (p) => p, async () => {
-      const unlocked = await unlockStaleJobs(deps.db, 120_000);
-      if (unlocked) deps.logger.warn({ workers: unlocked }, 'released jobs held by workers that stopped answering');
+      const unlocked = await unlockStaleJobs(deps.db, STALE_JOB_MS);
+      if (unlocked) deps.logger.warn({ jobs: unlocked }, 'released jobs held by a worker that stopped answering');
       const report = await withTx(deps.db, (tx) => auditEscalations(tx, deps.clock.now()));
-      if (report.repaired.length || report.stopped.length) deps.logger.warn(report, 'escalation auditor repaired stalled escalations');
+      if (report.repaired.length || report.stopped.length || report.restarted.length) deps.logger.warn(report, 'escalation auditor repaired stalled escalations');
     }),
   ];
 }

@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { withTx } from '../db/database.js';
 import type { Severity } from '../kernel/index.js';
-import { DIGEST_TASK, composeDigest, loadUserContacts, planUserChannels, severityPolicies, setNotificationStatus } from '../domain/notify/index.js';
+import { DIGEST_TASK, composeDigest, loadUserContacts, planUserChannels, severityPolicies } from '../domain/notify/index.js';
 import { defineJob, type JobDefinition } from '../queue/index.js';
 import type { ChannelRegistry } from './channel-registry.js';
 import type { EngineDeps } from './incident-jobs.js';
@@ -15,21 +15,19 @@ const payload = z.object({ userId: z.string() });
  */
 export function notifyDigestJob(deps: EngineDeps & { channels: ChannelRegistry }): JobDefinition {
   return defineJob(DIGEST_TASK, (p) => payload.parse(p), async ({ userId }) => {
-    const digestId = randomUUID();
-    const batch = await withTx(deps.db, async (tx) => {
-      const held = await tx
-        .selectFrom('notifications as n')
-        .innerJoin('incidents as i', 'i.id', 'n.incident_id')
-        .select(['n.id', 'i.number', 'i.title', 'i.severity'])
-        .where('n.user_id', '=', userId)
-        .where('n.status', '=', 'digested')
-        .where('n.digest_id', 'is', null)
-        .forUpdate()
-        .execute();
-      for (const row of held) await setNotificationStatus(tx, row.id, 'digested', deps.clock.now(), { digestId });
-      return held;
-    });
+    // Send first, then mark: a failed or interrupted send leaves the rows unmarked for the retry.
+    const batch = await deps.db
+      .selectFrom('notifications as n')
+      .innerJoin('incidents as i', 'i.id', 'n.incident_id')
+      .select(['n.id', 'i.number', 'i.title', 'i.severity'])
+      .where('n.user_id', '=', userId)
+      .where('n.status', '=', 'digested')
+      .where('n.digest_id', 'is', null)
+      .orderBy('n.created_at')
+      .execute();
     if (!batch.length) return;
+    // The same held pages make the same key, so a retried digest is recognisably the same one.
+    const digestId = uuidFromText(batch.map((b) => b.id).join(','));
     const contact = (await loadUserContacts(deps.db, [userId])).get(userId);
     if (!contact) return;
     const policy = { ...severityPolicies(deps.settings().notifications.severity_policy).P2, channels: [] };
@@ -46,6 +44,19 @@ export function notifyDigestJob(deps: EngineDeps & { channels: ChannelRegistry }
       doc,
       { idempotencyKey: `digest:${digestId}` },
     );
+    await withTx(deps.db, (tx) =>
+      tx
+        .updateTable('notifications')
+        .set({ digest_id: digestId, updated_at: deps.clock.now() })
+        .where('id', 'in', batch.map((b) => b.id))
+        .where('digest_id', 'is', null)
+        .execute(),
+    );
     deps.logger.info({ userId, pages: batch.length, channel: sender.channel }, 'budget digest sent');
   });
+}
+
+function uuidFromText(text: string): string {
+  const hex = createHash('sha256').update(text).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -19,7 +19,7 @@ import {
   type NotifyItem,
   type StageContext,
 } from '../domain/notify/index.js';
-import { enqueue } from '../queue/index.js';
+import { STALE_JOB_MS, enqueue } from '../queue/index.js';
 import type { Recipient } from '../providers/api.js';
 import { defineJob, type JobDefinition } from '../queue/index.js';
 import type { ChannelRegistry } from './channel-registry.js';
@@ -57,15 +57,20 @@ export function notifySendJob(deps: EngineDeps & { channels: ChannelRegistry }):
     const claimed = await withTx(deps.db, (tx) => claim(tx, notificationId, stageContext, settings.publicUrl));
     if (!claimed) return;
     const sender = deps.channels.get(claimed.notification.channel);
+    let result: { externalId: string };
     try {
       if (!sender) throw new PermanentError(`no provider is configured for the ${claimed.notification.channel} channel`);
-      const result = await sender.send(claimed.recipient, claimed.doc, { idempotencyKey: claimed.notification.id });
+      result = await sender.send(claimed.recipient, claimed.doc, { idempotencyKey: claimed.notification.id });
+    } catch (error) {
+      await withTx(deps.db, (tx) => recordFailure(tx, claimed.notification, error, deps, settings.notifications.max_attempts));
+      return;
+    }
+    // Only the send is a send failure: if recording fails, the job errors and records on retry.
+    {
       await withTx(deps.db, async (tx) => {
         await setNotificationStatus(tx, notificationId, 'sent', deps.clock.now(), { externalId: result.externalId, sentAt: deps.clock.now(), reason: null });
         await recordTimeline(tx, [{ incidentId: claimed.notification.incident_id, at: deps.clock.now(), kind: 'page.sent', actor: systemActor, summary: `Paged ${claimed.recipient.name} by ${claimed.notification.channel}`, data: { notification_id: notificationId, user_id: claimed.recipient.userId, channel: claimed.notification.channel, step: claimed.notification.step } }]);
       });
-    } catch (error) {
-      await withTx(deps.db, (tx) => recordFailure(tx, claimed.notification, error, deps, settings.notifications.max_attempts));
     }
   });
 }
@@ -73,8 +78,16 @@ export function notifySendJob(deps: EngineDeps & { channels: ChannelRegistry }):
 async function claim(tx: Db, id: string, ctx: StageContext, publicUrl: string): Promise<Claimed | null> {
   const notification = await lockNotification(tx, id);
   if (!notification || !['scheduled', 'retrying', 'sending'].includes(notification.status)) return null;
+  // "sending" means a worker claimed it. Within the lease that worker may be mid-send: wait (the
+  // job retries later). Past it, the worker died: send again, with the same idempotency key.
+  if (notification.status === 'sending' && ctx.now.getTime() - notification.updated_at.getTime() < STALE_JOB_MS) {
+    throw new Error(`notification ${id} is being sent by another worker`);
+  }
   const incident = await loadNotifyIncident(tx, notification.incident_id);
-  if (!incident) return null;
+  if (!incident) {
+    await setNotificationStatus(tx, id, 'cancelled', ctx.now, { reason: 'incident no longer exists' });
+    return null;
+  }
   const [item] = await runStages(tx, [{ notification, incident: incident.item }] as NotifyItem[], ctx);
   if (item!.outcome) {
     await setNotificationStatus(tx, id, item!.outcome.status, ctx.now, { reason: item!.outcome.reason });
@@ -84,7 +97,10 @@ async function claim(tx: Db, id: string, ctx: StageContext, publicUrl: string): 
     return null;
   }
   const contact = (await loadUserContacts(tx, [notification.user_id])).get(notification.user_id);
-  if (!contact) return null;
+  if (!contact) {
+    await setNotificationStatus(tx, id, 'cancelled', ctx.now, { reason: 'user no longer exists' });
+    return null;
+  }
   // The reply code is the incident number ("reply 42a"): unique, and needs no lock to hand out.
   const replyCode = notification.channel === 'sms' || notification.channel === 'voice' ? String(incident.item.number) : null;
   await setNotificationStatus(tx, id, 'sending', ctx.now, { attemptsDelta: 1, replyCode });
@@ -99,7 +115,9 @@ const BACKOFF_MS = [5_000, 15_000, 45_000, 120_000, 300_000];
 
 async function recordFailure(tx: Db, notification: NotificationRow, error: unknown, deps: EngineDeps & { channels: ChannelRegistry }, maxAttempts: number): Promise<void> {
   const now = deps.clock.now();
-  const reason = error instanceof RetryableError || error instanceof PermanentError ? error.reason : `unexpected error: ${(error as Error).message}`;
+  // Unexpected errors are logged in full but recorded only by name: their text can hold URLs with secrets.
+  if (!(error instanceof RetryableError || error instanceof PermanentError)) deps.logger.error({ err: error, notificationId: notification.id }, 'unexpected error sending a page');
+  const reason = error instanceof RetryableError || error instanceof PermanentError ? error.reason : `unexpected error (${(error as Error).name}); see the server log`;
   const retryable = !(error instanceof PermanentError);
   if (retryable && notification.attempts < maxAttempts) {
     const backoff = BACKOFF_MS[Math.min(notification.attempts - 1, BACKOFF_MS.length - 1)]!;

@@ -94,7 +94,7 @@ describe('incident actions', () => {
       const reply = await h.request('POST', `/api/v1/incidents/${ref}/status`, { body: { status } });
       expect(reply.body.status).toBe(status);
     }
-    expect((await h.request('POST', `/api/v1/incidents/${ref}/status`, { body: { status: 'closed' } })).status).toBe(409);
+    expect((await h.request('POST', `/api/v1/incidents/${ref}/status`, { body: { status: 'closed' } })).status).toBe(400);
     await h.request('POST', `/api/v1/incidents/${ref}/resolve`, { body: {} });
     const reopened = await h.request('POST', `/api/v1/incidents/${ref}/reopen`, { body: { note: 'came back' } });
     expect(reopened.body).toMatchObject({ status: 'triggered', resolved_at: null, acknowledged_at: null });

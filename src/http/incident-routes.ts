@@ -6,8 +6,8 @@ import { formatIncidentRef, ValidationError } from '../kernel/index.js';
 import { severitySchema } from '../contracts/index.js';
 import { listIncidentAlerts } from '../domain/alerts/index.js';
 import {
-  INCIDENT_STATUSES,
   OPEN_STATUSES,
+  WORKING_STATUSES,
   addNote,
   assignIncident,
   changeIncidentStatus,
@@ -121,7 +121,7 @@ export async function incidentRoutes(base: FastifyInstance, ctx: HttpContext): P
 
   app.post('/api/v1/incidents/:id/status', {
     preHandler: responder,
-    schema: { tags: ['incidents'], summary: 'Move an incident to a working status (investigating, identified, containing…)', security, params: incidentParams, body: z.object({ status: z.enum(INCIDENT_STATUSES), note: z.string().max(4000).optional() }), response: { 200: incidentDto } },
+    schema: { tags: ['incidents'], summary: 'Move an incident to a working status (investigating, identified, containing…)', security, params: incidentParams, body: z.object({ status: z.enum(WORKING_STATUSES).describe('a working status; use acknowledge, resolve, reopen or close for the others'), note: z.string().max(4000).optional() }), response: { 200: incidentDto } },
   }, async (request) => {
     const c = actionContext(request);
     const row = await withTx(ctx.db, (tx) => changeIncidentStatus(tx, request.params.id, { type: 'set_status', to: request.body.status }, c, { note: request.body.note }));

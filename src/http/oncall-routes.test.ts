@@ -107,9 +107,9 @@ describe('escalation tools', () => {
     expect(sim.status).toBe(200);
     expect(sim.body.steps.map((s: any) => [s.label, s.at, s.users.map((u: any) => u.user_id)])).toEqual([
       ['level 1', '2026-03-30T08:00:00.000Z', ['alice']],
-      // P1's policy tightens every level to 15 minutes.
-      ['level 2', '2026-03-30T08:15:00.000Z', ['alice', 'bob']],
-      ['fallback', '2026-03-30T08:30:00.000Z', ['alice']],
+      // Level 1 waits its own 10 minutes; P1's policy caps level 2's 20 minutes at 15.
+      ['level 2', '2026-03-30T08:10:00.000Z', ['alice', 'bob']],
+      ['fallback', '2026-03-30T08:25:00.000Z', ['alice']],
     ]);
     const alice = sim.body.steps[0].users[0];
     expect(alice.reason).toBe('on call in Primary (business)');

@@ -63,17 +63,22 @@ export async function pendingJobs(db: Db, keyPrefix: string): Promise<PendingJob
 }
 
 /**
- * graphile-worker keeps a crashed worker's jobs locked for 4 hours. Our handlers finish in seconds,
- * so a lock older than `olderThanMs` means its worker died: release it so the job runs again.
+ * How long a job may stay locked before we take its worker for dead. Every handler finishes well
+ * within this (provider timeouts are at most 30 s), and a notification being sent is leased for
+ * the same time, so a released job never races a live one.
+ */
+export const STALE_JOB_MS = 5 * 60_000;
+
+/**
+ * graphile-worker keeps a crashed worker's jobs locked for 4 hours. This releases only the jobs
+ * locked longer than `olderThanMs`, one by one, never a live worker's other jobs.
  */
 export async function unlockStaleJobs(db: Db, olderThanMs: number): Promise<number> {
-  const result = await sql<{ workers: string[] | null }>`
-    select array_agg(distinct locked_by) as workers from graphile_worker.jobs
+  const result = await sql`
+    update graphile_worker._private_jobs set locked_at = null, locked_by = null
     where locked_at < now() - make_interval(secs => ${olderThanMs / 1000})
   `.execute(db);
-  const workers = result.rows[0]?.workers ?? [];
-  if (workers.length) await sql`select graphile_worker.force_unlock_workers(${workers}::text[])`.execute(db);
-  return workers.length;
+  return Number(result.numAffectedRows ?? 0);
 }
 
 export interface JobSpec {

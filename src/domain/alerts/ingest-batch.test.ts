@@ -157,6 +157,35 @@ describe('resolution', () => {
   });
 });
 
+describe('races inside one batch and with people', () => {
+  it('an alert that fires and resolves in one batch leaves its new incident resolved', async () => {
+    const labels = { alertname: 'Blink', cluster: 'a' };
+    const [fired] = await ingest('web', signal('blink', labels), signal('blink', labels, 'resolve'));
+    expect(await incident(fired!.incidentRef!)).toMatchObject({ status: 'resolved', open_alert_count: 0, alert_count: 1 });
+  });
+
+  it('resolve then fire of a firing alert in one batch stays in its open incident', async () => {
+    const labels = { alertname: 'Twice', cluster: 'a' };
+    const [first] = await ingest('web', signal('tw1', labels), signal('tw2', { ...labels, instance: 'b' }));
+    const [, again] = await ingest('web', signal('tw1', labels, 'resolve'), signal('tw1', labels));
+    expect(again!.incidentRef).toBe(first!.incidentRef);
+    expect(await t.db.selectFrom('incidents').select('id').execute()).toHaveLength(1);
+  });
+
+  it('a repeat of an alert whose incident was closed meanwhile opens a new incident and ends the stale alert', async () => {
+    const labels = { alertname: 'Stale', cluster: 'a' };
+    const [first] = await ingest('web', signal('st1', labels));
+    // A person's resolve that committed between this batch's reads (the alert row was not yet ended).
+    await t.db.updateTable('incidents').set({ status: 'resolved', resolved_at: clock }).where('id', '=', first!.incidentId!).execute();
+    advance(10);
+    const [repeat] = await ingest('web', signal('st1', labels));
+    expect(repeat!.outcome).toBe('created');
+    expect(repeat!.incidentRef).not.toBe(first!.incidentRef);
+    const rows = await t.db.selectFrom('alerts').select(['incident_id', 'status']).where('fingerprint', '=', 'st1').execute();
+    expect(rows.find((r) => r.incident_id === first!.incidentId)!.status).toBe('resolved');
+  });
+});
+
 describe('flapping guard', () => {
   it('marks a flapping incident and holds its auto-resolve until the alert stays quiet', async () => {
     const labels = { alertname: 'Flappy', cluster: 'a' };

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import { formatDuration, formatIncidentRef, newId, severityRank, type Severity } from '../../kernel/index.js';
+import { ConflictError, formatDuration, formatIncidentRef, newId, severityRank, type Severity } from '../../kernel/index.js';
 import {
   changeIncidentStatus,
   openIncidentsForAlerts,
@@ -8,6 +8,8 @@ import {
   recordTimeline,
   systemActor,
   type Actor,
+  type ActionContext,
+  type LifecycleEvent,
   type NewAlertIncident,
   type TimelineEntry,
 } from '../incidents/index.js';
@@ -67,6 +69,11 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
   const results: IngestResult[] = [];
   const inserts: NewAlertRow[] = [];
   const resolvedIds: { id: string; endsAt: Date }[] = [];
+  // Alerts still firing in an incident that was closed meanwhile end now; a repeat opens anew.
+  for (const stale of state.staleAlerts) {
+    open.delete(stale.key);
+    resolvedIds.push({ id: stale.id, endsAt: now });
+  }
   const timeline: TimelineEntry[] = [];
   const deltas = new Map<string, { added: number; openDelta: number }>();
   const acknowledgements = new Set<string>();
@@ -140,7 +147,7 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
       reason = `same alert fired again while ${formatIncidentRef(incident.number)} is open`;
     } else if (flapping && previous?.autoResolvedAt && now.getTime() - previous.autoResolvedAt.getTime() <= settings.flapping.windowMs) {
       // A flapping alert reopens the incident it auto-resolved instead of paging a fresh one each time.
-      await changeIncidentStatus(tx, previous.id, { type: 'reopen' }, { now, actor: systemActor, autoCloseAfterMs: settings.autoCloseAfterMs }, { note: 'alert is flapping', audit: false });
+      await tryChangeStatus(tx, previous.id, { type: 'reopen' }, { now, actor: systemActor, autoCloseAfterMs: settings.autoCloseAfterMs }, 'alert is flapping');
       incident = { ...previous, status: 'triggered', open: true, autoResolvedAt: null };
       reason = `flapping: reopened ${formatIncidentRef(incident.number)}, which resolved ${formatDuration(now.getTime() - previous.autoResolvedAt.getTime())} ago`;
     } else if (grouped && now.getTime() - grouped.lastAlertAt.getTime() <= service.grouping.windowMs) {
@@ -243,10 +250,16 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
 
 
   const autoClose = { now, actor: systemActor, autoCloseAfterMs: settings.autoCloseAfterMs };
+  // An incident opened and emptied within this batch (fired and resolved in one commit) resolves too.
+  for (const created of newIncidents) {
+    if (created.alertCount > 0 && created.openAlertCount === 0 && created.open.autoResolve) {
+      await tryChangeStatus(tx, created.id, { type: 'resolve' }, autoClose, 'all alerts resolved');
+    }
+  }
   for (const incidentId of acknowledgements) {
     const status = incidentCounts.get(incidentId)?.status ?? incidentsById.get(incidentId)?.status;
     if (status === 'triggered') {
-      await changeIncidentStatus(tx, incidentId, { type: 'acknowledge' }, { ...autoClose, actor: { type: 'integration', id: 'pagerduty' } }, { note: 'acknowledged by the sender' });
+      await tryChangeStatus(tx, incidentId, { type: 'acknowledge' }, { ...autoClose, actor: { type: 'integration', id: 'pagerduty' } }, 'acknowledged by the sender');
     }
   }
   for (const [incidentId, counts] of incidentCounts) {
@@ -259,9 +272,21 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
       await recordTimeline(tx, [{ incidentId, at: now, kind: 'incident.settling', actor: systemActor, summary: `All alerts resolved; flapping, so it resolves if they stay quiet for ${formatDuration(settings.flapping.windowMs)}` }]);
       continue;
     }
-    await changeIncidentStatus(tx, incidentId, { type: 'resolve' }, autoClose, { note: 'all alerts resolved', audit: false });
+    await tryChangeStatus(tx, incidentId, { type: 'resolve' }, autoClose, 'all alerts resolved');
   }
   return results;
+}
+
+/**
+ * Status changes ingest makes on its own behalf. If the incident already moved (someone acted
+ * first), that is fine: a sender must never get a 4xx, and drop its alerts, for our race.
+ */
+async function tryChangeStatus(tx: Db, incidentId: string, event: LifecycleEvent, ctx: ActionContext, note: string): Promise<void> {
+  try {
+    await changeIncidentStatus(tx, incidentId, event, ctx, { note, audit: false });
+  } catch (error) {
+    if (!(error instanceof ConflictError)) throw error;
+  }
 }
 
 async function markFlapping(tx: Db, incidentIds: Set<string>, settings: RuntimeSettings, now: Date): Promise<void> {

@@ -31,6 +31,8 @@ export interface IngestState {
   lastIncidents: Map<string, OpenIncident | null>;
   /** Occurrences per fingerprint within the flap window. */
   recentOccurrences: Map<string, number>;
+  /** Firing alerts whose incident someone closed meanwhile: the batch ends them first. */
+  staleAlerts: { key: string; id: string }[];
 }
 
 interface IncidentRowLite {
@@ -79,9 +81,15 @@ export async function loadIngestState(tx: Db, items: IngestItem[], settings: Run
   );
   const incidentsOfOpenAlerts = new Map(openRows.rows.filter((row) => row.id).map((row) => [row.id, toOpenIncident(row)]));
 
-  const fresh = items.filter((item) => item.signal.action === 'trigger' && !openAlerts.has(`${item.service.id}\u0000${item.signal.fingerprint}`));
-  const state: IngestState = { openAlerts, incidentsOfOpenAlerts, openIncidentsByGroup: new Map(), lastIncidents: new Map(), recentOccurrences: new Map() };
-  if (!fresh.length) return state;
+  // Triggers that may open a new occurrence: not firing now, or resolved earlier in this batch.
+  const resolvedInBatch = new Set<string>();
+  const fresh = items.filter((item) => {
+    const key = `${item.service.id}\u0000${item.signal.fingerprint}`;
+    if (item.signal.action === 'resolve') resolvedInBatch.add(key);
+    return item.signal.action === 'trigger' && (!openAlerts.has(key) || resolvedInBatch.has(key));
+  });
+  const state: IngestState = { openAlerts, incidentsOfOpenAlerts, openIncidentsByGroup: new Map(), lastIncidents: new Map(), recentOccurrences: new Map(), staleAlerts: [] };
+  if (!fresh.length) return lockIncidents(tx, state);
 
   const groups = unique(fresh.map((item) => [item.service.id, groupKeyFor(item.service.id, item.signal.labels, item.signal.fingerprint, item.service.grouping).key] as const));
   const groupRows = await sql<IncidentRowLite>`
@@ -115,6 +123,34 @@ export async function loadIngestState(tx: Db, items: IngestItem[], settings: Run
     state.recentOccurrences.set(key, row.recent);
     state.lastIncidents.set(key, row.id ? toOpenIncident(row) : null);
   }
+  return lockIncidents(tx, state);
+}
+
+/**
+ * Locks every incident the batch may touch, in id order, and refreshes their status: a person may
+ * have resolved one since it was read. Locking incidents before alerts is the order incident
+ * actions use too, so the two never deadlock.
+ */
+async function lockIncidents(tx: Db, state: IngestState): Promise<IngestState> {
+  const all = [...state.incidentsOfOpenAlerts.values(), ...state.openIncidentsByGroup.values(), ...[...state.lastIncidents.values()].filter((i): i is OpenIncident => i !== null)];
+  const ids = [...new Set(all.map((i) => i.id))].sort();
+  if (!ids.length) return state;
+  const current = await sql<{ id: string; status: string; resolved_at: Date | null; resolved_by: string | null }>`
+    select id, status, resolved_at, resolved_by from incidents where id = any(${ids}::uuid[]) order by id for update
+  `.execute(tx);
+  const byId = new Map(current.rows.map((row) => [row.id, row]));
+  for (const incident of all) {
+    const row = byId.get(incident.id);
+    if (!row) continue;
+    incident.status = row.status;
+    incident.open = isOpenStatus(row.status);
+    incident.autoResolvedAt = row.resolved_by === 'system' ? row.resolved_at : null;
+  }
+  for (const [key, alert] of state.openAlerts) {
+    const incident = alert.incident_id ? state.incidentsOfOpenAlerts.get(alert.incident_id) : undefined;
+    if (incident && !incident.open) state.staleAlerts.push({ key, id: alert.id });
+  }
+  for (const [key, incident] of state.openIncidentsByGroup) if (!incident.open) state.openIncidentsByGroup.delete(key);
   return state;
 }
 

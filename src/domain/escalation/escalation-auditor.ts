@@ -2,12 +2,14 @@ import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { formatDuration } from '../../kernel/index.js';
 import { enqueue } from '../../queue/index.js';
-import { recordTimeline, systemActor } from '../incidents/index.js';
+import { INCIDENT_OPENED_TASK, recordTimeline, systemActor } from '../incidents/index.js';
 import { ESCALATION_STEP_TASK, escalationJobKey, stopEscalation } from './escalation-engine.js';
 
 export interface AuditReport {
   repaired: { incidentId: string; overdueMs: number }[];
   stopped: string[];
+  /** Incidents whose escalation never started, handed to the incident-opened job again. */
+  restarted: string[];
 }
 
 /**
@@ -20,15 +22,27 @@ export async function auditEscalations(tx: Db, now: Date, graceMs = 60_000): Pro
     from escalations e
     where e.state = 'active'
       and e.next_step_at < ${new Date(now.getTime() - graceMs)}
-      and not exists (select 1 from graphile_worker.jobs j where j.key = 'escalation:' || e.incident_id::text)
+      and not exists (select 1 from graphile_worker.jobs j where j.key = 'escalation:' || e.incident_id::text and j.attempts < j.max_attempts)
     for update of e skip locked
   `.execute(tx);
-  const report: AuditReport = { repaired: [], stopped: [] };
+  const report: AuditReport = { repaired: [], stopped: [], restarted: [] };
   for (const row of stalled.rows) {
     const overdueMs = now.getTime() - row.next_step_at.getTime();
     await enqueue(tx, ESCALATION_STEP_TASK, { incidentId: row.incident_id }, { runAt: now, jobKey: escalationJobKey(row.incident_id) });
     await recordTimeline(tx, [{ incidentId: row.incident_id, at: now, kind: 'escalation.repaired', actor: systemActor, summary: `Auditor found this escalation ${formatDuration(overdueMs)} overdue with no pending step, and resumed it` }]);
     report.repaired.push({ incidentId: row.incident_id, overdueMs });
+  }
+  // Incidents whose start never happened (their opened job failed for good): no row, no decision.
+  const unstarted = await sql<{ id: string }>`
+    select i.id from incidents i
+    where i.status = 'triggered' and i.created_at > ${new Date(now.getTime() - 86_400_000)} and i.created_at < ${new Date(now.getTime() - graceMs)}
+      and not exists (select 1 from escalations e where e.incident_id = i.id)
+      and not exists (select 1 from incident_events ev where ev.incident_id = i.id and ev.kind = 'escalation.skipped')
+    limit 500
+  `.execute(tx);
+  if (unstarted.rows.length) {
+    await enqueue(tx, INCIDENT_OPENED_TASK, { incidentIds: unstarted.rows.map((r) => r.id) });
+    report.restarted = unstarted.rows.map((r) => r.id);
   }
   const orphaned = await sql<{ incident_id: string; status: string }>`
     select e.incident_id, i.status from escalations e join incidents i on i.id = e.incident_id

@@ -9,7 +9,8 @@ export function targetsAt(policy: EscalationPolicy, position: EscalationPosition
 /** How long to wait after paging a position before the next one; a severity can tighten every level. */
 export function delayAfter(policy: EscalationPolicy, position: EscalationPosition, severityOverrideMs: number | null): number {
   if (position.fallback) return 0;
-  return severityOverrideMs ?? policy.levels[position.level]?.escalate_after ?? 0;
+  const levelWait = policy.levels[position.level]?.escalate_after ?? 0;
+  return severityOverrideMs === null ? levelWait : Math.min(levelWait, severityOverrideMs);
 }
 
 /**

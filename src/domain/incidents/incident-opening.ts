@@ -36,7 +36,29 @@ export interface NewAlertIncident extends AlertIncidentInput {
  */
 export async function openIncidentsForAlerts(tx: Db, inputs: NewAlertIncident[], now: Date): Promise<Map<string, number>> {
   if (!inputs.length) return new Map();
-  const rows = await tx
+  const rows: { id: string; number: number }[] = [];
+  // Chunks keep each insert under Postgres's 65,535 bind parameters (about 20 a row).
+  for (let start = 0; start < inputs.length; start += 1000) {
+    rows.push(...(await insertIncidents(tx, inputs.slice(start, start + 1000), now)));
+  }
+  await recordTimeline(
+    tx,
+    inputs.map((input) => ({
+      incidentId: input.id,
+      at: now,
+      kind: 'incident.triggered',
+      actor: input.actor,
+      summary: `Triggered by ${input.source}: ${input.severity} ${input.category}, respond within ${formatDuration(input.responseSlaMs)}`,
+      data: { severity: input.severity, category: input.category, rule: input.classificationRule },
+    })),
+  );
+  // One follow-up job for the whole batch: a storm of new incidents is one job, not thousands.
+  await enqueue(tx, INCIDENT_OPENED_TASK, { incidentIds: inputs.map((input) => input.id) });
+  return new Map(rows.map((row) => [row.id, row.number]));
+}
+
+function insertIncidents(tx: Db, inputs: NewAlertIncident[], now: Date) {
+  return tx
     .insertInto('incidents')
     .values(
       inputs.map((input) => ({
@@ -64,20 +86,6 @@ export async function openIncidentsForAlerts(tx: Db, inputs: NewAlertIncident[],
     )
     .returning(['id', 'number'])
     .execute();
-  await recordTimeline(
-    tx,
-    inputs.map((input) => ({
-      incidentId: input.id,
-      at: now,
-      kind: 'incident.triggered',
-      actor: input.actor,
-      summary: `Triggered by ${input.source}: ${input.severity} ${input.category}, respond within ${formatDuration(input.responseSlaMs)}`,
-      data: { severity: input.severity, category: input.category, rule: input.classificationRule },
-    })),
-  );
-  // One follow-up job for the whole batch: a storm of new incidents is one job, not thousands.
-  await enqueue(tx, INCIDENT_OPENED_TASK, { incidentIds: inputs.map((input) => input.id) });
-  return new Map(rows.map((row) => [row.id, row.number]));
 }
 
 /** Raises severity when a worse alert joins, unless a person has set it. */

@@ -98,8 +98,7 @@ export async function countPagedIncidents(tx: Db, userId: string, severities: st
     .where('user_id', '=', userId)
     .where('incident_id', '<>', exceptIncidentId)
     .where('severity', 'in', severities)
-    .where('status', '=', 'sent')
-    .where('sent_at', '>=', since)
+    .where((eb) => eb.or([eb.and([eb('status', '=', 'sent'), eb('sent_at', '>=', since)]), eb.and([eb('status', '=', 'sending'), eb('updated_at', '>=', since)])]))
     .executeTakeFirstOrThrow();
   return row.n;
 }

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { NotificationRow, NotificationStatus } from '../../db/schema.js';
 import { formatDuration, type Severity } from '../../kernel/index.js';
@@ -79,13 +80,15 @@ export const budgetStage: NotifyStage = async (tx, items, ctx) => {
   for (const item of pending(items)) {
     const { severity } = item.incident;
     if (ctx.budgets.exempt.includes(severity)) continue;
+    // One budget decision per person at a time, or a storm's parallel sends would all see room.
+    await sql`select pg_advisory_xact_lock(hashtext('warroom.budget'), hashtext(${item.notification.user_id}))`.execute(tx);
     // A later channel of a page the person already got is the same page, not a new one.
     const alreadyPaged = await tx
       .selectFrom('notifications')
       .select('id')
       .where('incident_id', '=', item.incident.id)
       .where('user_id', '=', item.notification.user_id)
-      .where('status', '=', 'sent')
+      .where('status', 'in', ['sent', 'sending'])
       .executeTakeFirst();
     if (alreadyPaged) continue;
     const probe = budgetDecision(severity, 0, ctx.budgets);
