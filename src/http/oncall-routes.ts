@@ -130,22 +130,24 @@ export async function oncallRoutes(base: FastifyInstance, ctx: HttpContext): Pro
     if (token && !request.headers.authorization) request.headers.authorization = `Bearer ${token}`;
     await viewer(request, reply);
   };
+  // Feeds start at a UTC midnight a week back, so the first event (and its UID) is the same all day.
+  const feedStart = (now: Date) => new Date(Math.floor(now.getTime() / DAY) * DAY - 7 * DAY);
   const icalQuery = z.object({ token: z.string().optional(), days: z.coerce.number().int().min(1).max(92).default(28) });
 
   app.get('/api/v1/schedules/:id/ical', { preHandler: icalAuth, schema: { tags: ['on-call'], summary: 'iCal feed of a schedule', params: scheduleParams, querystring: icalQuery } }, async (request, reply) => {
-    const from = new Date(ctx.clock.now().getTime() - 7 * DAY);
+    const from = feedStart(ctx.clock.now());
     const to = new Date(from.getTime() + (request.query.days + 7) * DAY);
-    const body = scheduleCalendar(await loadSchedule(ctx.db, request.params.id, from, to), from, to, await names());
+    const body = scheduleCalendar(await loadSchedule(ctx.db, request.params.id, from, to), from, to, await names(), { generatedAt: ctx.clock.now() });
     return reply.header('content-type', 'text/calendar; charset=utf-8').send(body);
   });
 
   app.get('/api/v1/users/:id/ical', { preHandler: icalAuth, schema: { tags: ['on-call'], summary: 'iCal feed of one person\'s shifts across schedules', params: z.object({ id: z.string() }), querystring: icalQuery } }, async (request, reply) => {
-    const from = new Date(ctx.clock.now().getTime() - 7 * DAY);
+    const from = feedStart(ctx.clock.now());
     const to = new Date(from.getTime() + (request.query.days + 7) * DAY);
     const user = await ctx.db.selectFrom('users').select(['id', 'name']).where('id', '=', request.params.id).executeTakeFirst();
     if (!user) throw new NotFoundError(`user ${request.params.id} not found`);
     const schedules = await Promise.all((await listScheduleIds(ctx.db)).map((s) => loadSchedule(ctx.db, s.id, from, to)));
-    return reply.header('content-type', 'text/calendar; charset=utf-8').send(userCalendar(user.id, schedules, from, to, user.name));
+    return reply.header('content-type', 'text/calendar; charset=utf-8').send(userCalendar(user.id, schedules, from, to, user.name, { generatedAt: ctx.clock.now() }));
   });
 
   app.get('/api/v1/users/:id/shifts', { preHandler: viewer, schema: { tags: ['on-call'], summary: 'One person\'s shifts across schedules', security, params: z.object({ id: z.string() }), querystring: rangeQuery } }, async (request) => {
