@@ -5,10 +5,9 @@ import { correlateOpenedIncidents } from '../domain/alerts/index.js';
 import { ESCALATION_STEP_TASK, auditEscalations, runEscalationStep, startEscalation, startEscalations, stopEscalation } from '../domain/escalation/index.js';
 import { sql } from 'kysely';
 import { STALE_JOB_MS, unlockStaleJobs, defineJob, type JobDefinition } from '../queue/index.js';
-import type { EngineDeps } from './incident-jobs.js';
+import { incidentPayload, type EngineDeps } from './incident-jobs.js';
 import type { ChannelRegistry } from './channel-registry.js';
 
-const incidentPayload = z.object({ incidentId: z.uuid() });
 const openedPayload = z.object({ incidentIds: z.array(z.uuid()).min(1) });
 
 export const ESCALATION_AUDIT_TASK = 'escalation-audit';

@@ -7,7 +7,7 @@ import { AUTO_CLOSE_TASK, closeIfDue, resolveIfQuiet, systemActor } from '../dom
 import type { RuntimeSettings } from '../domain/services/index.js';
 import { defineJob, type JobDefinition } from '../queue/index.js';
 
-const incidentPayload = z.object({ incidentId: z.uuid() });
+export const incidentPayload = z.object({ incidentId: z.uuid() });
 
 export interface EngineDeps {
   db: Db;

@@ -6,6 +6,7 @@ import { DIGEST_TASK, composeDigest, loadUserContacts, planUserChannels, severit
 import { defineJob, type JobDefinition } from '../queue/index.js';
 import type { ChannelRegistry } from './channel-registry.js';
 import type { EngineDeps } from './incident-jobs.js';
+import { recipientOf } from './notify-incident.js';
 
 const payload = z.object({ userId: z.string() });
 
@@ -40,7 +41,7 @@ export function notifyDigestJob(deps: EngineDeps & { channels: ChannelRegistry }
     const incidents = [...new Map(batch.map((b) => [b.number, { number: b.number, title: b.title, severity: b.severity as Severity }])).values()];
     const doc = composeDigest(incidents, deps.settings().publicUrl);
     await sender.send(
-      { userId, name: contact.name, email: contact.email, phone: contact.phone, webhookUrl: contact.webhookUrl, timezone: contact.timezone, chatIds: contact.chatIds },
+      recipientOf(contact),
       doc,
       { idempotencyKey: `digest:${digestId}` },
     );

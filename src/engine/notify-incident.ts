@@ -1,6 +1,7 @@
 import type { Db } from '../db/database.js';
 import type { Severity } from '../kernel/index.js';
-import type { NotifyIncident, PageSubject } from '../domain/notify/index.js';
+import type { NotifyIncident, PageSubject, UserRecord } from '../domain/notify/index.js';
+import type { Recipient } from '../providers/api.js';
 
 export interface LoadedIncident {
   item: NotifyIncident;
@@ -45,3 +46,14 @@ export function pageSubject(incident: LoadedIncident): PageSubject {
     links: incident.links,
   };
 }
+
+/** A user's contact record as the providers see it. */
+export const recipientOf = (contact: UserRecord): Recipient => ({
+  userId: contact.id,
+  name: contact.name,
+  email: contact.email,
+  phone: contact.phone,
+  webhookUrl: contact.webhookUrl,
+  timezone: contact.timezone,
+  chatIds: contact.chatIds,
+});

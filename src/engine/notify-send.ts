@@ -24,7 +24,7 @@ import type { Recipient } from '../providers/api.js';
 import { defineJob, type JobDefinition } from '../queue/index.js';
 import type { ChannelRegistry } from './channel-registry.js';
 import type { EngineDeps } from './incident-jobs.js';
-import { loadNotifyIncident, pageSubject } from './notify-incident.js';
+import { loadNotifyIncident, pageSubject, recipientOf } from './notify-incident.js';
 
 const payload = z.object({ notificationId: z.uuid() });
 
@@ -107,7 +107,7 @@ async function claim(tx: Db, id: string, ctx: StageContext, publicUrl: string): 
   return {
     notification: { ...notification, attempts: notification.attempts + 1 },
     doc: composePage(pageSubject(incident), publicUrl, { replyCode }),
-    recipient: { userId: contact.id, name: contact.name, email: contact.email, phone: contact.phone, webhookUrl: contact.webhookUrl, timezone: contact.timezone, chatIds: contact.chatIds },
+    recipient: recipientOf(contact),
   };
 }
 

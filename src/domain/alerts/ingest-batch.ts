@@ -39,12 +39,10 @@ export const settleJobKey = (incidentId: string) => `incident-settle:${incidentI
 interface OpenAlertState {
   id: string;
   incidentId: string | null;
-  severity: Severity;
   /** Set when the alert is inserted by this batch rather than loaded. */
   pending?: NewAlertRow;
   duplicates: number;
   latest?: AlertSignal;
-  resolvedAt?: Date;
 }
 
 /**
@@ -59,7 +57,7 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
 
   const state = await loadIngestState(tx, items, settings, now);
   const open = new Map<string, OpenAlertState>(
-    [...state.openAlerts].map(([key, row]) => [key, { id: row.id, incidentId: row.incident_id, severity: row.severity as Severity, duplicates: 0 }]),
+    [...state.openAlerts].map(([key, row]) => [key, { id: row.id, incidentId: row.incident_id, duplicates: 0 }]),
   );
   const incidentsByGroup = state.openIncidentsByGroup;
   const incidentsById = new Map<string, OpenIncident>(state.incidentsOfOpenAlerts);
@@ -78,6 +76,7 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
   const deltas = new Map<string, { added: number; openDelta: number }>();
   const acknowledgements = new Set<string>();
   const newIncidents: (NewAlertIncident & { open: OpenIncident })[] = [];
+  const newById = new Map<string, NewAlertIncident & { open: OpenIncident }>();
   const flappingIncidents = new Set<string>();
   const recentCounts = new Map(state.recentOccurrences);
   const duplicated: OpenAlertState[] = [];
@@ -174,13 +173,14 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
         openAlertCount: 0,
         open: incident,
       });
+      newById.set(incident.id, newIncidents[newIncidents.length - 1]!);
       reason = `opened a new incident: no open incident for ${group.description}`;
     }
     incidentsById.set(incident.id, incident);
     incidentsByGroup.set(groupMapKey, incident);
     incident.lastAlertAt = now;
 
-    const pendingNew = newIncidents.find((n) => n.id === incident!.id);
+    const pendingNew = newById.get(incident.id);
     if (pendingNew && severityRank(classification.severity) < severityRank(pendingNew.severity)) {
       pendingNew.severity = classification.severity;
       incident.severity = classification.severity;
@@ -214,7 +214,7 @@ export async function ingestBatch(tx: Db, items: IngestItem[], settings: Runtime
       created_at: now,
     };
     inserts.push(row);
-    open.set(key, { id: row.id, incidentId: incident.id, severity: classification.severity, pending: row, duplicates: 0 });
+    open.set(key, { id: row.id, incidentId: incident.id, pending: row, duplicates: 0 });
     const d = delta(incident.id);
     d.added += 1;
     d.openDelta += 1;

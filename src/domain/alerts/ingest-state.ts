@@ -22,7 +22,7 @@ export interface OpenIncident {
 
 export interface IngestState {
   /** Firing alerts keyed by service + fingerprint. */
-  openAlerts: Map<string, { id: string; incident_id: string | null; severity: string }>;
+  openAlerts: Map<string, { id: string; incident_id: string | null }>;
   /** The incidents those firing alerts belong to. */
   incidentsOfOpenAlerts: Map<string, OpenIncident>;
   /** The most recent open incident per service + group key. */
@@ -67,8 +67,8 @@ export async function loadIngestState(tx: Db, items: IngestItem[], settings: Run
   });
 
   const keys = unique(items.map((item) => [item.service.id, item.signal.fingerprint] as const));
-  const openRows = await sql<{ alert_id: string; fingerprint: string; incident_id: string | null; alert_severity: string; alert_service: string } & IncidentRowLite>`
-    select a.id as alert_id, a.service_id as alert_service, a.fingerprint, a.incident_id, a.severity as alert_severity,
+  const openRows = await sql<{ alert_id: string; fingerprint: string; incident_id: string | null; alert_service: string } & IncidentRowLite>`
+    select a.id as alert_id, a.service_id as alert_service, a.fingerprint, a.incident_id,
       i.id, i.number, i.severity, i.impact, i.flapping, i.status, i.last_alert_at, i.resolved_at, i.resolved_by, i.created_at, i.service_id, i.group_key
     from alerts a
     join unnest(${keys.map((k) => k[0])}::text[], ${keys.map((k) => k[1])}::text[]) as k(service_id, fingerprint)
@@ -77,7 +77,7 @@ export async function loadIngestState(tx: Db, items: IngestItem[], settings: Run
     where a.status = 'firing'
   `.execute(tx);
   const openAlerts = new Map(
-    openRows.rows.map((row) => [`${row.alert_service}\u0000${row.fingerprint}`, { id: row.alert_id, incident_id: row.incident_id, severity: row.alert_severity }]),
+    openRows.rows.map((row) => [`${row.alert_service}\u0000${row.fingerprint}`, { id: row.alert_id, incident_id: row.incident_id }]),
   );
   const incidentsOfOpenAlerts = new Map(openRows.rows.filter((row) => row.id).map((row) => [row.id, toOpenIncident(row)]));
 
