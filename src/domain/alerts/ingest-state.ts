@@ -50,6 +50,11 @@ interface IncidentRowLite {
   group_key: string | null;
 }
 
+/** The incident columns every state read returns (IncidentRowLite). */
+const INCIDENT_COLUMNS = sql.raw(
+  'i.id, i.number, i.severity, i.impact, i.flapping, i.status, i.last_alert_at, i.resolved_at, i.resolved_by, i.created_at, i.service_id, i.group_key',
+);
+
 /** Reads everything one batch needs in at most three queries. */
 export async function loadIngestState(tx: Db, items: IngestItem[], settings: RuntimeSettings, now: Date): Promise<IngestState> {
   const autoResolve = new Map(items.map((item) => [item.service.id, item.service.autoResolve]));
@@ -69,7 +74,7 @@ export async function loadIngestState(tx: Db, items: IngestItem[], settings: Run
   const keys = unique(items.map((item) => [item.service.id, item.signal.fingerprint] as const));
   const openRows = await sql<{ alert_id: string; fingerprint: string; incident_id: string | null; alert_service: string } & IncidentRowLite>`
     select a.id as alert_id, a.service_id as alert_service, a.fingerprint, a.incident_id,
-      i.id, i.number, i.severity, i.impact, i.flapping, i.status, i.last_alert_at, i.resolved_at, i.resolved_by, i.created_at, i.service_id, i.group_key
+      ${INCIDENT_COLUMNS}
     from alerts a
     join unnest(${keys.map((k) => k[0])}::text[], ${keys.map((k) => k[1])}::text[]) as k(service_id, fingerprint)
       on a.service_id = k.service_id and a.fingerprint = k.fingerprint
@@ -94,7 +99,7 @@ export async function loadIngestState(tx: Db, items: IngestItem[], settings: Run
   const groups = unique(fresh.map((item) => [item.service.id, groupKeyFor(item.service.id, item.signal.labels, item.signal.fingerprint, item.service.grouping).key] as const));
   const groupRows = await sql<IncidentRowLite>`
     select distinct on (i.service_id, i.group_key)
-      i.id, i.number, i.severity, i.impact, i.flapping, i.status, i.last_alert_at, i.resolved_at, i.resolved_by, i.created_at, i.service_id, i.group_key
+      ${INCIDENT_COLUMNS}
     from incidents i
     join unnest(${groups.map((g) => g[0])}::text[], ${groups.map((g) => g[1])}::text[]) as g(service_id, group_key)
       on i.service_id = g.service_id and i.group_key = g.group_key
@@ -109,7 +114,7 @@ export async function loadIngestState(tx: Db, items: IngestItem[], settings: Run
     select k.service_id as key_service, k.fingerprint as key_fingerprint,
       (select count(*)::int from alerts a
         where a.service_id = k.service_id and a.fingerprint = k.fingerprint and a.created_at >= ${since}) as recent,
-      i.id, i.number, i.severity, i.impact, i.flapping, i.status, i.last_alert_at, i.resolved_at, i.resolved_by, i.created_at, i.service_id, i.group_key
+      ${INCIDENT_COLUMNS}
     from unnest(${freshKeys.map((k) => k[0])}::text[], ${freshKeys.map((k) => k[1])}::text[]) as k(service_id, fingerprint)
     left join lateral (
       select a.incident_id from alerts a

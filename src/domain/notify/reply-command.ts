@@ -38,6 +38,7 @@ export async function acknowledgeByVoice(tx: Db, userId: string, ref: string, di
         .where('i.number', '=', number)
         .where('n.user_id', '=', userId)
         .where('n.channel', '=', 'voice')
+        .where('n.status', '=', 'sent')
         .executeTakeFirst()
     : undefined;
   if (!paged) return 'This call is not about an incident paged to you.';
