@@ -5,3 +5,4 @@ export * from './grafana-webhook.js';
 export * from './pagerduty-event.js';
 export * from './generic-webhook.js';
 export * from './message-doc.js';
+export * from './severity-style.js';

@@ -1,10 +1,10 @@
-import type { MessageDoc } from '../contracts/index.js';
+import type { Mention, MessageAction, MessageDoc } from '../contracts/index.js';
 
-export type { MessageDoc };
+export type { Mention, MessageAction, MessageDoc };
 
 /**
  * Capability interfaces every provider implements. The notification pipeline and the war room
- * speak only these; a provider declares which it really has. Sends return `{ externalId }` or throw
+ * speak only these; a provider declares which it really has. Calls return a result or throw
  * RetryableError (429, 5xx, timeouts; with retryAfterMs when the remote says) or PermanentError
  * (other 4xx, unknown recipient) from kernel/errors.ts, never a bare error, and never with a
  * secret in the message.
@@ -13,6 +13,10 @@ export type { MessageDoc };
 /** Every way warroom can reach a person. */
 export const CHANNEL_KINDS = ['email', 'sms', 'voice', 'webhook', 'feishu', 'slack', 'dingtalk', 'wecom', 'web'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
+
+/** Chat platforms: the channels that have chats, cards and callbacks. */
+export const CHAT_PLATFORM_KINDS = ['feishu', 'slack', 'dingtalk', 'wecom'] as const;
+export type ChatPlatform = (typeof CHAT_PLATFORM_KINDS)[number];
 
 /** Who receives a message, with every address warroom knows for them. */
 export interface Recipient {
@@ -31,6 +35,7 @@ export interface SendOptions {
 }
 
 export interface SendResult {
+  /** For chat platforms: a MessageRef encoded with encodeMessageRef, so the card can be edited later. */
   externalId: string;
 }
 
@@ -38,6 +43,172 @@ export interface SendResult {
 export interface ChannelSender {
   readonly channel: ChannelKind;
   send(to: Recipient, doc: MessageDoc, options: SendOptions): Promise<SendResult>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chat capabilities
+
+/** Where a chat message goes: a group chat / channel / robot, or a person directly. */
+export interface ChatTarget {
+  kind: 'chat' | 'user';
+  /** Platform id: Feishu chat_id or open_id, Slack channel or user id, a robot name for webhook-only bots. */
+  id: string;
+}
+
+/** A sent message, enough to edit or buzz it later. */
+export interface MessageRef {
+  platform: ChatPlatform;
+  chatId: string;
+  messageId: string;
+}
+
+export const encodeMessageRef = (ref: MessageRef): string => `${ref.platform}:${ref.chatId}:${ref.messageId}`;
+export function decodeMessageRef(value: string): MessageRef | null {
+  const [platform, chatId, ...rest] = value.split(':');
+  const messageId = rest.join(':');
+  if (!platform || !chatId || !messageId || !(CHAT_PLATFORM_KINDS as readonly string[]).includes(platform)) return null;
+  return { platform: platform as ChatPlatform, chatId, messageId };
+}
+
+/** Posts a MessageDoc into a chat or to a person; mentions come from doc.mentions. */
+export interface ChatMessenger {
+  post(target: ChatTarget, doc: MessageDoc, options: SendOptions): Promise<MessageRef>;
+}
+
+/** Edits a message in place (a live incident card). Updating twice with the same doc is harmless. */
+export interface MessageUpdater {
+  update(ref: MessageRef, doc: MessageDoc): Promise<void>;
+}
+
+export type UrgentLevel = 'app' | 'sms' | 'phone';
+
+/** Buzzes people about a message the bot sent (Feishu 加急). Returns the ids the platform refused. */
+export interface UrgentCaller {
+  urgent(ref: MessageRef, platformUserIds: string[], level: UrgentLevel): Promise<{ invalidUserIds: string[] }>;
+}
+
+export interface RoomSpec {
+  name: string;
+  description?: string;
+  /** Platform user id of the owner; the bot owns the room when absent. */
+  ownerId?: string;
+  memberIds: string[];
+  /** Stable per room, so a retried create makes no second chat where the platform dedups. */
+  idempotencyKey: string;
+}
+
+/** Creates and manages group chats. Member calls on one chat must not run concurrently. */
+export interface RoomManager {
+  createRoom(spec: RoomSpec): Promise<{ chatId: string; invalidMemberIds: string[] }>;
+  addMembers(chatId: string, memberIds: string[]): Promise<{ invalidMemberIds: string[] }>;
+  removeMembers(chatId: string, memberIds: string[]): Promise<void>;
+  renameRoom(chatId: string, name: string, description?: string): Promise<void>;
+  /** disband deletes the chat; archive keeps its history and only stops the bot using it. */
+  closeRoom(chatId: string, mode: 'disband' | 'archive'): Promise<void>;
+}
+
+/** Maps a person to their platform id. Returns null when the platform does not know them. */
+export interface DirectoryLookup {
+  lookupUser(query: { email?: string | null; mobile?: string | null }): Promise<string | null>;
+}
+
+/** Someone on a chat platform, with every id the platform gave for them (open_id, user_id…). */
+export interface ChatActor {
+  ids: string[];
+  name?: string;
+}
+
+/** An inbound chat event, verified and parsed into warroom's terms. */
+export type ChatEvent =
+  | {
+      type: 'message';
+      platform: ChatPlatform;
+      /** The platform's event id; redeliveries carry the same one. */
+      eventId: string;
+      chatId: string;
+      chatType: 'group' | 'direct';
+      messageId: string;
+      sender: ChatActor;
+      /** Plain text with mention placeholders removed. */
+      text: string;
+      mentions: ChatActor[];
+      mentionsBot: boolean;
+      at: Date;
+    }
+  | {
+      type: 'action';
+      platform: ChatPlatform;
+      eventId: string;
+      /** A card button: which action, on which incident. */
+      action: MessageAction['id'];
+      incidentRef: string;
+      sender: ChatActor;
+      message?: MessageRef;
+      at: Date;
+    };
+
+/** What warroom did with an event, for the platform's immediate answer (a toast, an ephemeral reply). */
+export interface ChatOutcome {
+  ok: boolean;
+  text: string;
+}
+
+/** A raw inbound HTTP request, before anything is trusted. */
+export interface InboundRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, string>;
+  rawBody: Buffer;
+  now: Date;
+}
+
+/** What to answer the platform with. */
+export interface InboundReply {
+  status: number;
+  body: unknown;
+  contentType?: string;
+}
+
+export type InboundResult =
+  /** URL verification and similar handshakes: answer as given, nothing else happens. */
+  | { kind: 'handshake'; reply: InboundReply }
+  /** A verified event; `reply` turns warroom's outcome into the platform's answer. */
+  | { kind: 'event'; event: ChatEvent; reply(outcome: ChatOutcome): InboundReply }
+  /** Verified, but nothing warroom acts on (a bot's own message, an unknown event type). */
+  | { kind: 'ignored'; reason: string; reply: InboundReply };
+
+/**
+ * Verifies and parses inbound callbacks. Throws UnauthorizedError (kernel) for a forged, stale or
+ * replayed request, ValidationError for a malformed one; never acts on anything itself.
+ */
+export interface InboundVerifier {
+  handle(request: InboundRequest): InboundResult | Promise<InboundResult>;
+}
+
+/** Receives events over a long connection the provider opens (Feishu WSClient, DingTalk stream). */
+export interface LongConnection {
+  start(onEvent: (event: ChatEvent) => Promise<ChatOutcome>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Destination rate limits as the platform documents them: one message per `intervalMs` per key. */
+export interface RateRule {
+  key: string;
+  intervalMs: number;
+}
+
+/** What a chat platform provider really has. Webhook-only robots have a messenger and nothing else. */
+export interface ChatCapabilities {
+  platform: ChatPlatform;
+  messenger?: ChatMessenger;
+  updater?: MessageUpdater;
+  urgent?: UrgentCaller;
+  rooms?: RoomManager;
+  directory?: DirectoryLookup;
+  inbound?: InboundVerifier;
+  longConnection?: LongConnection;
+  /** The rate rule for sending to a target, so callers space sends durably across processes. */
+  rateRule(target: ChatTarget): RateRule;
 }
 
 export interface ProviderInfo {
@@ -50,11 +221,12 @@ export interface ProviderInfo {
 export interface NotificationProvider {
   info(): ProviderInfo;
   senders: ChannelSender[];
+  chat?: ChatCapabilities;
   close?(): Promise<void>;
 }
 
-/** A verified inbound reply (SMS "1a", a chat button…), already mapped to warroom's terms. */
-export interface InboundReply {
+/** A verified inbound reply (SMS "1a", a voice keypress), already mapped to warroom's terms. */
+export interface InboundTextReply {
   channel: ChannelKind;
   /** The sender's address on that channel (phone number, chat user id). */
   from: string;

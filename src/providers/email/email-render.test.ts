@@ -19,7 +19,7 @@ const page: MessageDoc = {
     { id: 'ack', label: 'Acknowledge' },
     { id: 'resolve', label: 'Resolve', url: 'https://warroom.example/incidents/12/resolve' },
   ],
-  mentions: ['u-alice'],
+  mentions: [{ kind: 'user', userId: 'u-alice', name: 'Alice', chatIds: {}, phone: null }],
   footer: 'You are on call for orders. Manage notifications: https://warroom.example/me',
 };
 

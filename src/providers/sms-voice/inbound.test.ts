@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ValidationError } from '../../kernel/index.js';
-import type { InboundReply } from '../api.js';
+import type { InboundTextReply } from '../api.js';
 import { startFakeTwilio, type FakeTwilio } from '../testing/fake-twilio.js';
 import { computeTwilioSignature, parseInboundGather, parseInboundSms, verifyTwilioSignature } from './inbound.js';
 
@@ -46,7 +46,7 @@ describe('verifyTwilioSignature', () => {
 });
 
 describe('parseInboundSms and parseInboundGather', () => {
-  it('maps an SMS to an InboundReply', () => {
+  it('maps an SMS to an InboundTextReply', () => {
     expect(parseInboundSms({ From: '+14155550123', To: '+15005550006', Body: ' 12a ' })).toEqual({ channel: 'sms', from: '+14155550123', text: '12a' });
   });
 
@@ -66,7 +66,7 @@ describe('an inbound SMS webhook end to end, posted by the fake Twilio', () => {
   let twilio: FakeTwilio;
   let receiver: Server;
   let url: string;
-  const received: { verified: boolean; reply?: InboundReply }[] = [];
+  const received: { verified: boolean; reply?: InboundTextReply }[] = [];
 
   beforeAll(async () => {
     twilio = await startFakeTwilio({ authToken: AUTH_TOKEN });

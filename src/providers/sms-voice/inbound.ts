@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ValidationError } from '../../kernel/index.js';
-import type { InboundReply } from '../api.js';
+import type { InboundTextReply } from '../api.js';
 
 /**
  * Twilio's request signature (X-Twilio-Signature): base64 HMAC-SHA1, keyed with the auth token,
@@ -31,8 +31,8 @@ export function verifyTwilioSignature(
   return ok;
 }
 
-/** An inbound SMS webhook ("1a", "ack 12"…) as warroom's InboundReply. Verify the signature first. */
-export function parseInboundSms(params: Record<string, string>): InboundReply {
+/** An inbound SMS webhook ("1a", "ack 12"…) as warroom's InboundTextReply. Verify the signature first. */
+export function parseInboundSms(params: Record<string, string>): InboundTextReply {
   const from = params.From?.trim();
   if (!from) throw new ValidationError('twilio inbound SMS has no From', { field: 'From' });
   return { channel: 'sms', from, text: (params.Body ?? '').trim() };
@@ -42,7 +42,7 @@ export function parseInboundSms(params: Record<string, string>): InboundReply {
  * The digit pressed in a page call's <Gather>. On a call warroom placed, Twilio's From is our own
  * number and To is the person, so the person is To.
  */
-export function parseInboundGather(params: Record<string, string>): InboundReply {
+export function parseInboundGather(params: Record<string, string>): InboundTextReply {
   const outbound = params.Direction?.startsWith('outbound') ?? false;
   const from = (outbound ? params.To : params.From)?.trim();
   if (!from) throw new ValidationError('twilio gather callback has no caller', { field: outbound ? 'To' : 'From' });

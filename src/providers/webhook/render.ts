@@ -38,7 +38,7 @@ export function renderWebhookPayload(doc: MessageDoc, context: WebhookRenderCont
     fields: doc.fields.map(({ label, value }) => ({ label, value })),
     links: doc.links.map(({ label, url }) => ({ label, url })),
     actions: doc.actions.map(({ id, label, url }) => ({ id, label, url: url ?? doc.incidentUrl ?? null })),
-    mentions: [...doc.mentions],
+    mentions: doc.mentions.map((m) => (m.kind === 'all' ? '@all' : m.userId)),
     recipient: { user_id: context.recipientUserId },
     idempotency_key: context.idempotencyKey,
     sent_at: context.sentAt.toISOString(),

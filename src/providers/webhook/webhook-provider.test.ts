@@ -35,7 +35,7 @@ const doc: MessageDoc = {
   fields: [{ label: 'Service', value: 'orders-db' }],
   links: [],
   actions: [{ id: 'ack', label: 'Acknowledge' }],
-  mentions: ['u-alice'],
+  mentions: [{ kind: 'user', userId: 'u-alice', name: 'Alice', chatIds: {}, phone: null }],
 };
 
 const kitFake = (): KitFake => ({

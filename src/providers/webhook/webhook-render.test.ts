@@ -22,7 +22,7 @@ describe('renderWebhookPayload', () => {
         { id: 'ack', label: 'Acknowledge' },
         { id: 'view', label: 'Open', url: 'https://warroom.example/incidents/12?tab=timeline' },
       ],
-      mentions: ['u-alice', 'u-bob'],
+      mentions: [{ kind: 'user', userId: 'u-alice', name: 'Alice', chatIds: {}, phone: null }, { kind: 'user', userId: 'u-bob', name: 'Bob', chatIds: {}, phone: null }],
       footer: 'Sent by warroom',
       replyHint: 'Reply 12a to ack',
     };
