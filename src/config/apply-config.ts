@@ -33,7 +33,7 @@ export async function applyConfig(db: Db, config: WarroomConfig, options: { dryR
       ...diffRows('escalation_policy', current.policies, desired.policies, ['name', 'repeat', 'levels', 'fallback']),
       ...diffRows('service', current.services, desired.services, [
         'name', 'description', 'owner_user_id', 'team_id', 'impact', 'links', 'auto_resolve', 'grouping', 'generic_mapping', 'depends_on',
-        'escalation_policy_id', 'escalation_by_severity',
+        'escalation_policy_id', 'escalation_by_severity', 'chat_destinations',
       ]),
       ...diffRows('integration_key', current.keys, desired.keys, ['service_id', 'name'], (_id, row) => `${row.service_id}/${row.name} (${row.key_hint})`),
       ...diffRows('api_token', current.tokens, desired.tokens, ['token_hash', 'role', 'user_id']),
@@ -145,6 +145,7 @@ async function writeChanges(tx: Db, changes: ConfigChange[], desired: DesiredRow
       grouping: JSON.stringify(service.grouping),
       generic_mapping: JSON.stringify(service.generic_mapping),
       escalation_by_severity: JSON.stringify(service.escalation_by_severity),
+      chat_destinations: JSON.stringify(service.chat_destinations),
       managed_by: 'config' as const,
       updated_at: now,
     };

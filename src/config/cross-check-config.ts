@@ -82,6 +82,9 @@ export function crossCheckConfig(config: WarroomConfig): ConfigIssue[] {
     for (const [severity, policy] of Object.entries(service.escalation_by_severity)) {
       if (policy && !policies.has(policy)) issues.push({ path: `services[${i}].escalation_by_severity.${severity}`, message: `unknown escalation policy "${policy}"` });
     }
+    service.chat_destinations.forEach((destination, j) => {
+      if (!config.channels[destination.provider]) issues.push({ path: `services[${i}].chat_destinations[${j}].provider`, message: `channels.${destination.provider} is not configured` });
+    });
   });
   // Each channel is checked by its provider's own schema, so a config that loads is one that starts.
   const channelSchemas: [keyof WarroomConfig['channels'], z.ZodType][] = [

@@ -40,6 +40,7 @@ export function desiredRows(config: WarroomConfig) {
         depends_on: [...new Set(s.depends_on)].sort(),
         escalation_policy_id: s.escalation_policy ?? null,
         escalation_by_severity: s.escalation_by_severity as Record<string, string>,
+        chat_destinations: s.chat_destinations.map((d) => ({ provider: d.provider, target: d.target })),
       },
     ]),
   );

@@ -6,6 +6,11 @@ export const roleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof roleSchema>;
 
 export const CHAT_PLATFORMS = ['feishu', 'lark', 'slack', 'dingtalk', 'wecom'] as const;
+/** Chat providers warroom.yaml can enable under channels (the Feishu app and the Feishu custom bot are two). */
+export const CHAT_PROVIDER_IDS = ['feishu', 'feishu_bot', 'slack', 'dingtalk', 'wecom'] as const;
+export type ChatProviderId = (typeof CHAT_PROVIDER_IDS)[number];
+// The chat providers' own schemas check their sections (config/cross-check-config.ts).
+const providerSection = z.record(z.string(), z.unknown()).optional();
 
 /** A user's own order of contact methods, each after a delay from the start of a page. */
 export const NOTIFY_CHANNELS = ['im', 'email', 'sms', 'voice', 'webhook', 'feishu', 'slack', 'dingtalk', 'wecom', 'web'] as const;
@@ -93,6 +98,10 @@ const serviceSchema = z.strictObject({
   /** The escalation policy for this service's incidents, and optional overrides per severity. */
   escalation_policy: slugSchema.optional(),
   escalation_by_severity: z.partialRecord(severitySchema, slugSchema).default({}),
+  /** Chats this service's incidents are announced in, with a live card: a chat id, channel id or robot name. */
+  chat_destinations: z
+    .array(z.strictObject({ provider: z.enum(CHAT_PROVIDER_IDS), target: z.string().min(1) }))
+    .default([]),
 });
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time like 09:00 (24:00 allowed as an end)');
@@ -241,6 +250,11 @@ export const warroomConfigSchema = z.strictObject({
         })
         .optional(),
       webhook: z.strictObject({ secret: z.string().min(16, 'webhook signing secrets need at least 16 characters'), timeout_ms: z.int().optional() }).optional(),
+      feishu: providerSection,
+      feishu_bot: providerSection,
+      slack: providerSection,
+      dingtalk: providerSection,
+      wecom: providerSection,
     })
     .prefault({}),
 });

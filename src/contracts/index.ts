@@ -6,3 +6,4 @@ export * from './pagerduty-event.js';
 export * from './generic-webhook.js';
 export * from './message-doc.js';
 export * from './severity-style.js';
+export * from './chat-event.js';

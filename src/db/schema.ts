@@ -50,9 +50,16 @@ export interface ServicesTable {
   generic_mapping: Json<Record<string, unknown> | null>;
   escalation_policy_id: string | null;
   escalation_by_severity: JsonDefault<Record<string, string>>;
+  chat_destinations: JsonDefault<ChatDestination[]>;
   managed_by: ManagedBy;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+}
+
+/** A chat a service's incidents are announced in: a provider id and its target (chat id or robot name). */
+export interface ChatDestination {
+  provider: string;
+  target: string;
 }
 
 export interface ServiceDependenciesTable {
@@ -289,6 +296,55 @@ export interface Database {
   notifications: NotificationsTable;
   silences: SilencesTable;
   inbox_messages: InboxMessagesTable;
+  chat_messages: ChatMessagesTable;
+  chat_announcements: ChatAnnouncementsTable;
+  chat_inbound_events: ChatInboundEventsTable;
+  rate_slots: RateSlotsTable;
+  chat_identities: ChatIdentitiesTable;
+}
+
+export interface ChatMessagesTable {
+  id: Generated<string>;
+  incident_id: string;
+  provider: string;
+  platform: string;
+  chat_id: string;
+  message_id: string;
+  purpose: 'page' | 'announcement' | 'room';
+  user_id: string | null;
+  doc_hash: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ChatAnnouncementsTable {
+  incident_id: string;
+  provider: string;
+  target: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: Generated<number>;
+  reason: string | null;
+  chat_message_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface ChatInboundEventsTable {
+  provider: string;
+  event_id: string;
+  received_at: Date;
+}
+
+export interface RateSlotsTable {
+  key: string;
+  next_at: Date;
+}
+
+export interface ChatIdentitiesTable {
+  user_id: string;
+  platform: string;
+  external_id: string | null;
+  looked_up_at: Date;
 }
 
 export type IncidentRow = Selectable<IncidentsTable>;
@@ -297,3 +353,4 @@ export type ServiceRow = Selectable<ServicesTable>;
 export type UserRow = Selectable<UsersTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type EscalationRow = Selectable<EscalationsTable>;
+export type ChatMessageRow = Selectable<ChatMessagesTable>;

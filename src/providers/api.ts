@@ -1,6 +1,7 @@
-import type { Mention, MessageAction, MessageDoc } from '../contracts/index.js';
+import type { ChatEvent, ChatOutcome, ChatPlatform, Mention, MessageAction, MessageDoc, MessageRef } from '../contracts/index.js';
 
-export type { Mention, MessageAction, MessageDoc };
+export type { ChatActor, ChatEvent, ChatOutcome, ChatPlatform, Mention, MessageAction, MessageDoc, MessageRef } from '../contracts/index.js';
+export { CHAT_PLATFORM_KINDS, decodeMessageRef, encodeMessageRef } from '../contracts/index.js';
 
 /**
  * Capability interfaces every provider implements. The notification pipeline and the war room
@@ -13,10 +14,6 @@ export type { Mention, MessageAction, MessageDoc };
 /** Every way warroom can reach a person. */
 export const CHANNEL_KINDS = ['email', 'sms', 'voice', 'webhook', 'feishu', 'slack', 'dingtalk', 'wecom', 'web'] as const;
 export type ChannelKind = (typeof CHANNEL_KINDS)[number];
-
-/** Chat platforms: the channels that have chats, cards and callbacks. */
-export const CHAT_PLATFORM_KINDS = ['feishu', 'slack', 'dingtalk', 'wecom'] as const;
-export type ChatPlatform = (typeof CHAT_PLATFORM_KINDS)[number];
 
 /** Who receives a message, with every address warroom knows for them. */
 export interface Recipient {
@@ -53,21 +50,6 @@ export interface ChatTarget {
   kind: 'chat' | 'user';
   /** Platform id: Feishu chat_id or open_id, Slack channel or user id, a robot name for webhook-only bots. */
   id: string;
-}
-
-/** A sent message, enough to edit or buzz it later. */
-export interface MessageRef {
-  platform: ChatPlatform;
-  chatId: string;
-  messageId: string;
-}
-
-export const encodeMessageRef = (ref: MessageRef): string => `${ref.platform}:${ref.chatId}:${ref.messageId}`;
-export function decodeMessageRef(value: string): MessageRef | null {
-  const [platform, chatId, ...rest] = value.split(':');
-  const messageId = rest.join(':');
-  if (!platform || !chatId || !messageId || !(CHAT_PLATFORM_KINDS as readonly string[]).includes(platform)) return null;
-  return { platform: platform as ChatPlatform, chatId, messageId };
 }
 
 /** Posts a MessageDoc into a chat or to a person; mentions come from doc.mentions. */
@@ -110,47 +92,6 @@ export interface RoomManager {
 /** Maps a person to their platform id. Returns null when the platform does not know them. */
 export interface DirectoryLookup {
   lookupUser(query: { email?: string | null; mobile?: string | null }): Promise<string | null>;
-}
-
-/** Someone on a chat platform, with every id the platform gave for them (open_id, user_id…). */
-export interface ChatActor {
-  ids: string[];
-  name?: string;
-}
-
-/** An inbound chat event, verified and parsed into warroom's terms. */
-export type ChatEvent =
-  | {
-      type: 'message';
-      platform: ChatPlatform;
-      /** The platform's event id; redeliveries carry the same one. */
-      eventId: string;
-      chatId: string;
-      chatType: 'group' | 'direct';
-      messageId: string;
-      sender: ChatActor;
-      /** Plain text with mention placeholders removed. */
-      text: string;
-      mentions: ChatActor[];
-      mentionsBot: boolean;
-      at: Date;
-    }
-  | {
-      type: 'action';
-      platform: ChatPlatform;
-      eventId: string;
-      /** A card button: which action, on which incident. */
-      action: MessageAction['id'];
-      incidentRef: string;
-      sender: ChatActor;
-      message?: MessageRef;
-      at: Date;
-    };
-
-/** What warroom did with an event, for the platform's immediate answer (a toast, an ephemeral reply). */
-export interface ChatOutcome {
-  ok: boolean;
-  text: string;
 }
 
 /** A raw inbound HTTP request, before anything is trusted. */
