@@ -16,6 +16,12 @@ import { inboxDelivery } from './engine/inbox-delivery.js';
 import { notifyDigestJob } from './engine/notify-digest.js';
 import { notifySendJob } from './engine/notify-send.js';
 import { providersFromConfig } from './engine/providers-from-config.js';
+import { chatAnnounceJob } from './engine/chat-announce.js';
+import { chatCardSyncJob } from './engine/chat-card-sync.js';
+import { chatReplyJob } from './engine/chat-reply.js';
+import { CHAT_CRONTAB, CHAT_MAINTENANCE_TASK, chatMaintenanceJob } from './engine/chat-maintenance.js';
+import { acceptChatEvent } from './domain/chatops/index.js';
+import { enqueue } from './queue/index.js';
 import { warroomConfigSchema } from './contracts/index.js';
 import { createMetrics } from './http/metrics.js';
 import { buildHttpServer } from './http/server.js';
@@ -104,10 +110,29 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
         concurrency: workerConcurrency,
         pollInterval: Number(env.WARROOM_WORKER_POLL_MS ?? 250),
         useNodeTime: env.WARROOM_WORKER_NODE_TIME === 'true',
-        crontab: ESCALATION_CRONTAB,
-        jobs: [...incidentJobs(engine), ...escalationJobs(engine), notifySendJob(engine), notifyDigestJob(engine)],
+        crontab: `${ESCALATION_CRONTAB}\n${CHAT_CRONTAB}`,
+        jobs: [
+          ...incidentJobs(engine),
+          ...escalationJobs(engine),
+          notifySendJob(engine),
+          notifyDigestJob(engine),
+          chatAnnounceJob(engine),
+          chatCardSyncJob(engine),
+          chatReplyJob(engine),
+          chatMaintenanceJob(engine),
+        ],
       });
       cleanup.push(() => worker!.stop());
+      // Chat ids by directory lookup once at start, then hourly.
+      if (channels.chats().some((c) => c.chat.directory)) await enqueue(database.db, CHAT_MAINTENANCE_TASK, {}, { jobKey: 'chat-maintenance:startup' });
+    }
+
+    // Long connections (Feishu WSClient, DingTalk stream) deliver events without a public URL.
+    for (const { id, chat } of channels.chats()) {
+      if (!chat.longConnection) continue;
+      await chat.longConnection.start((event) => acceptChatEvent(database.db, event, { now: clock.now(), autoCloseAfterMs: settings.autoCloseAfterMs, provider: id }));
+      cleanup.push(() => chat.longConnection!.stop());
+      logger.info({ provider: id }, 'chat long connection started');
     }
 
     let shuttingDown = false;
@@ -122,6 +147,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
       metrics,
       availableChannels: () => channels.available(),
       inbound: { twilioAuthToken: channelsConfig.twilio?.auth_token },
+      chatInbound: (provider) => channels.chat(provider)?.chat.inbound,
       isShuttingDown: () => shuttingDown,
     });
     const port = options.port ?? Number(env.PORT ?? 8080);

@@ -3,6 +3,11 @@ import { describeZodError, type WarroomConfig } from '../contracts/index.js';
 import { emailConfigSchema } from '../providers/email/config.js';
 import { smsVoiceConfigSchema } from '../providers/sms-voice/config.js';
 import { webhookConfigSchema } from '../providers/webhook/config.js';
+import { feishuConfigSchema } from '../providers/feishu/config.js';
+import { feishuBotConfigSchema } from '../providers/feishu-bot/config.js';
+import { slackConfigSchema } from '../providers/slack/config.js';
+import { dingtalkConfigSchema } from '../providers/dingtalk/config.js';
+import { wecomConfigSchema } from '../providers/wecom/config.js';
 import type { ConfigIssue } from './config-error.js';
 
 /** Checks what a schema cannot: references between objects, uniqueness, valid time zones. */
@@ -91,6 +96,11 @@ export function crossCheckConfig(config: WarroomConfig): ConfigIssue[] {
     ['email', emailConfigSchema],
     ['twilio', smsVoiceConfigSchema],
     ['webhook', webhookConfigSchema],
+    ['feishu', feishuConfigSchema],
+    ['feishu_bot', feishuBotConfigSchema],
+    ['slack', slackConfigSchema],
+    ['dingtalk', dingtalkConfigSchema],
+    ['wecom', wecomConfigSchema],
   ];
   for (const [name, schema] of channelSchemas) {
     const value = config.channels[name];

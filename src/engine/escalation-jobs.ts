@@ -4,6 +4,7 @@ import { INCIDENT_CHANGED_TASK, INCIDENT_OPENED_TASK } from '../domain/incidents
 import { correlateOpenedIncidents } from '../domain/alerts/index.js';
 import { ESCALATION_STEP_TASK, auditEscalations, runEscalationStep, startEscalation, startEscalations, stopEscalation } from '../domain/escalation/index.js';
 import { sql } from 'kysely';
+import { scheduleAnnouncements, scheduleCardSync } from '../domain/notify/index.js';
 import { STALE_JOB_MS, unlockStaleJobs, defineJob, type JobDefinition } from '../queue/index.js';
 import { incidentPayload, type EngineDeps } from './incident-jobs.js';
 import type { ChannelRegistry } from './channel-registry.js';
@@ -20,6 +21,7 @@ export function escalationJobs(deps: EngineDeps & { channels: ChannelRegistry })
     defineJob(INCIDENT_OPENED_TASK, (p) => openedPayload.parse(p), async ({ incidentIds }) => {
       await withTx(deps.db, async (tx) => {
         await startEscalations(tx, incidentIds, deps.clock.now(), escalation());
+        await scheduleAnnouncements(tx, incidentIds, deps.clock.now(), deps.settings().notifications.severity_policy);
         // Correlation is enrichment: if it fails, paging must still start, so it gets a savepoint.
         await sql`savepoint correlate`.execute(tx);
         try {
@@ -38,6 +40,7 @@ export function escalationJobs(deps: EngineDeps & { channels: ChannelRegistry })
         // Acknowledged or resolved: stop. Triggered again (reopened, or raised out of record-only): start.
         if (incident.status !== 'triggered') await stopEscalation(tx, incidentId, incident.status, deps.clock.now());
         else await startEscalation(tx, incidentId, deps.clock.now(), escalation());
+        await scheduleCardSync(tx, incidentId, deps.clock.now());
       });
     }),
     defineJob(ESCALATION_STEP_TASK, (p) => incidentPayload.parse(p), async ({ incidentId }) => {

@@ -20,13 +20,15 @@ import {
   type StageContext,
 } from '../domain/notify/index.js';
 import { STALE_JOB_MS, enqueue } from '../queue/index.js';
-import type { Recipient } from '../providers/api.js';
+import { takeSlot } from './chat-pacing.js';
+import { cardHash } from './chat-card.js';
+import { decodeMessageRef, type RateRule, type Recipient } from '../providers/api.js';
 import { defineJob, type JobDefinition } from '../queue/index.js';
 import type { ChannelRegistry } from './channel-registry.js';
 import type { EngineDeps } from './incident-jobs.js';
 import { loadNotifyIncident, pageSubject, recipientOf } from './notify-incident.js';
 
-const payload = z.object({ notificationId: z.uuid() });
+const payload = z.object({ notificationId: z.uuid(), slot: z.string().optional() });
 
 interface Claimed {
   notification: NotificationRow;
@@ -40,7 +42,13 @@ interface Claimed {
  * row "sending" and the job is retried with the same idempotency key (at least once, never lost).
  */
 export function notifySendJob(deps: EngineDeps & { channels: ChannelRegistry }): JobDefinition {
-  return defineJob(NOTIFY_SEND_TASK, (p) => payload.parse(p), async ({ notificationId }) => {
+  // Chat channels are paced per person as the platform documents (Feishu: 5 messages/s per user).
+  const paceOf = (channel: string, to: Recipient): RateRule | null => {
+    const chat = deps.channels.chat(deps.channels.providerOf(channel) ?? '')?.chat;
+    const id = chat ? (to.chatIds[chat.platform] ?? (chat.platform === 'feishu' ? to.chatIds.lark : undefined)) : undefined;
+    return chat && id ? chat.rateRule({ kind: 'user', id }) : null;
+  };
+  return defineJob(NOTIFY_SEND_TASK, (p) => payload.parse(p), async ({ notificationId, slot }) => {
     const now = deps.clock.now();
     const settings = deps.settings();
     const stageContext: StageContext = {
@@ -54,7 +62,14 @@ export function notifySendJob(deps: EngineDeps & { channels: ChannelRegistry }):
       digestAfterMs: settings.notifications.digest_after,
       dedupWindowMs: 60_000,
     };
-    const claimed = await withTx(deps.db, (tx) => claim(tx, notificationId, stageContext, settings.publicUrl));
+    // Returns false when the send must wait for its slot; the job is then moved to that slot.
+    const pace: Pacer = async (tx, notification, to) => {
+      const rule = paceOf(notification.channel, to);
+      const wait = rule ? await takeSlot(tx, rule, slot, now) : null;
+      if (wait) await enqueue(tx, NOTIFY_SEND_TASK, { notificationId, slot: wait.toISOString() }, { runAt: wait, jobKey: notifyJobKey(notificationId, notification.attempts), priority: -1 });
+      return !wait;
+    };
+    const claimed = await withTx(deps.db, (tx) => claim(tx, notificationId, stageContext, settings.publicUrl, pace));
     if (!claimed) return;
     const sender = deps.channels.get(claimed.notification.channel);
     let result: { externalId: string };
@@ -69,13 +84,16 @@ export function notifySendJob(deps: EngineDeps & { channels: ChannelRegistry }):
     {
       await withTx(deps.db, async (tx) => {
         await setNotificationStatus(tx, notificationId, 'sent', deps.clock.now(), { externalId: result.externalId, sentAt: deps.clock.now(), reason: null });
+        await rememberPageCard(tx, claimed, result.externalId, deps.channels, deps.clock.now());
         await recordTimeline(tx, [{ incidentId: claimed.notification.incident_id, at: deps.clock.now(), kind: 'page.sent', actor: systemActor, summary: `Paged ${claimed.recipient.name} by ${claimed.notification.channel}`, data: { notification_id: notificationId, user_id: claimed.recipient.userId, channel: claimed.notification.channel, step: claimed.notification.step } }]);
       });
     }
   });
 }
 
-async function claim(tx: Db, id: string, ctx: StageContext, publicUrl: string): Promise<Claimed | null> {
+type Pacer = (tx: Db, notification: NotificationRow, to: Recipient) => Promise<boolean>;
+
+async function claim(tx: Db, id: string, ctx: StageContext, publicUrl: string, pace: Pacer): Promise<Claimed | null> {
   const notification = await lockNotification(tx, id);
   if (!notification || !['scheduled', 'retrying', 'sending'].includes(notification.status)) return null;
   // "sending" means a worker claimed it. Within the lease that worker may be mid-send: wait (the
@@ -101,6 +119,7 @@ async function claim(tx: Db, id: string, ctx: StageContext, publicUrl: string): 
     await setNotificationStatus(tx, id, 'cancelled', ctx.now, { reason: 'user no longer exists' });
     return null;
   }
+  if (!(await pace(tx, notification, recipientOf(contact)))) return null;
   // The reply code is the incident number ("reply 42a"): unique, and needs no lock to hand out.
   const replyCode = notification.channel === 'sms' || notification.channel === 'voice' ? String(incident.item.number) : null;
   await setNotificationStatus(tx, id, 'sending', ctx.now, { attemptsDelta: 1, replyCode });
@@ -161,4 +180,16 @@ async function scheduleNextChannel(tx: Db, failed: NotificationRow, deps: Engine
   if (!next) return null;
   await schedulePages(tx, { incidentId: failed.incident_id, step: failed.step, severity, plans: [{ userId: failed.user_id, steps: [{ channel: next.channel, delayMs: 0 }], skipped: [] }], now });
   return next.channel;
+}
+
+/** A page sent as a chat card is kept, so the card is edited as the incident changes (buttons go). */
+async function rememberPageCard(tx: Db, claimed: Claimed, externalId: string, channels: ChannelRegistry, now: Date): Promise<void> {
+  const ref = decodeMessageRef(externalId);
+  const provider = channels.providerOf(claimed.notification.channel);
+  if (!ref || !provider || !channels.chat(provider)?.chat.updater) return;
+  await tx
+    .insertInto('chat_messages')
+    .values({ incident_id: claimed.notification.incident_id, provider, platform: ref.platform, chat_id: ref.chatId, message_id: ref.messageId, purpose: 'page', user_id: claimed.notification.user_id, doc_hash: cardHash(claimed.doc), created_at: now, updated_at: now })
+    .onConflict((oc) => oc.columns(['provider', 'chat_id', 'message_id']).doNothing())
+    .execute();
 }

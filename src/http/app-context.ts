@@ -4,6 +4,7 @@ import type { TokenAuthenticator } from '../domain/access/index.js';
 import type { IngestPipeline } from '../domain/alerts/index.js';
 import type { RuntimeSettings, ServiceCatalog } from '../domain/services/index.js';
 import type { Metrics } from './metrics.js';
+import type { InboundVerifier } from '../providers/api.js';
 
 /** What the HTTP layer needs from the composition root. */
 export interface HttpContext {
@@ -19,6 +20,8 @@ export interface HttpContext {
   availableChannels(): ReadonlySet<string>;
   /** Secrets for verifying inbound provider callbacks; absent when the provider is not configured. */
   inbound: { twilioAuthToken?: string };
+  /** The verifier of a chat provider's callbacks (feishu, slack, wecom…), when configured. */
+  chatInbound(provider: string): InboundVerifier | undefined;
   /** True while the process is draining: health turns 503 so load balancers stop sending. */
   isShuttingDown(): boolean;
 }

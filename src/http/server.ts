@@ -14,7 +14,10 @@ import { inboundRoutes } from './inbound-routes.js';
 import { oncallRoutes } from './oncall-routes.js';
 import { silenceRoutes } from './silence-routes.js';
 
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+import { BODY_LIMIT_BYTES } from './server-limits.js';
+import { chatRoutes } from './chat-routes.js';
+
+export { BODY_LIMIT_BYTES };
 
 export async function buildHttpServer(ctx: HttpContext): Promise<FastifyInstance> {
   const app = Fastify({
@@ -54,5 +57,6 @@ export async function buildHttpServer(ctx: HttpContext): Promise<FastifyInstance
   await app.register(async (scope) => escalationRoutes(scope, ctx));
   await app.register(async (scope) => silenceRoutes(scope, ctx));
   await app.register(async (scope) => inboundRoutes(scope, ctx));
+  await app.register(async (scope) => chatRoutes(scope, ctx));
   return app;
 }

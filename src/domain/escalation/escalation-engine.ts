@@ -1,7 +1,8 @@
 import type { Db } from '../../db/database.js';
 import { formatDuration, type Severity } from '../../kernel/index.js';
 import { cancelJob, enqueue, enqueueMany } from '../../queue/index.js';
-import { recordTimeline, systemActor } from '../incidents/index.js';
+import { actorLabel, recordTimeline, systemActor, type Actor } from '../incidents/index.js';
+import { writeAudit } from '../access/index.js';
 import { cancelPendingPages, loadUserContacts, planUserChannels, schedulePages, severityPolicies } from '../notify/index.js';
 import type { RuntimeSettings } from '../services/index.js';
 import { describePosition, delayAfter, nextPosition, stepKey, targetsAt } from './escalation-planner.js';
@@ -163,4 +164,23 @@ export async function stopEscalation(tx: Db, incidentId: string, status: string,
     await recordTimeline(tx, [{ incidentId, at: now, kind: 'escalation.stopped', actor: systemActor, summary: `Escalation stopped: incident ${status}${cancelled ? `; ${cancelled} pending page(s) cancelled` : ''}` }]);
   }
   return Boolean(updated);
+}
+
+/**
+ * "Escalate now" from a person (a card button, a chat command): the next level is paged at once
+ * instead of after its delay. Only an escalation still running can move; returns what happened.
+ */
+export async function escalateNow(tx: Db, incidentId: string, now: Date, actor: Actor): Promise<'escalated' | 'not-running'> {
+  const updated = await tx
+    .updateTable('escalations')
+    .set({ next_step_at: now, updated_at: now })
+    .where('incident_id', '=', incidentId)
+    .where('state', '=', 'active')
+    .returning('incident_id')
+    .executeTakeFirst();
+  if (!updated) return 'not-running';
+  await enqueue(tx, ESCALATION_STEP_TASK, { incidentId }, { runAt: now, jobKey: escalationJobKey(incidentId) });
+  await recordTimeline(tx, [{ incidentId, at: now, kind: 'escalation.manual', actor, summary: `${actorLabel(actor)} escalated: the next level is paged now` }]);
+  await writeAudit(tx, { at: now, actor: actorLabel(actor), action: 'incident.escalate', targetType: 'incident', targetId: incidentId });
+  return 'escalated';
 }

@@ -8,3 +8,4 @@ export * from './notification-store.js';
 export * from './notify-stages.js';
 export * from './page-message.js';
 export * from './reply-command.js';
+export * from './chat-cards.js';

@@ -25,6 +25,7 @@ export function composePage(subject: PageSubject, publicUrl: string, options: { 
     severity: subject.severity,
     incidentRef: ref,
     incidentUrl,
+    status: subject.status,
     fields: [
       { label: 'Service', value: subject.serviceName ?? subject.serviceId ?? '—' },
       { label: 'Severity', value: subject.severity },

@@ -14,6 +14,10 @@ export async function loadUserContacts(db: Db, userIds: string[]): Promise<Map<s
     .select(['id', 'name', 'email', 'phone', 'webhook_url', 'chat_ids', 'timezone', 'notification_rules'])
     .where('id', 'in', userIds)
     .execute();
+  // Ids found by directory lookup fill the gaps; ids written in config always win.
+  const found = await db.selectFrom('chat_identities').select(['user_id', 'platform', 'external_id']).where('user_id', 'in', userIds).where('external_id', 'is not', null).execute();
+  const lookedUp = new Map<string, Record<string, string>>();
+  for (const f of found) lookedUp.set(f.user_id, { ...lookedUp.get(f.user_id), [f.platform]: f.external_id! });
   return new Map(
     rows.map((row) => [
       row.id,
@@ -23,7 +27,7 @@ export async function loadUserContacts(db: Db, userIds: string[]): Promise<Map<s
         email: row.email,
         phone: row.phone,
         webhookUrl: row.webhook_url,
-        chatIds: row.chat_ids,
+        chatIds: { ...lookedUp.get(row.id), ...row.chat_ids },
         timezone: row.timezone,
         rules: row.notification_rules as UserContact['rules'] & Record<string, { channel: NotifyChannel; after: number }[]>,
       },

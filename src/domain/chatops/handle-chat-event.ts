@@ -1,0 +1,91 @@
+import type { Db } from '../../db/database.js';
+import type { ChatEvent, ChatOutcome } from '../../contracts/index.js';
+import { AppError, formatIncidentRef } from '../../kernel/index.js';
+import { roleAllows } from '../access/index.js';
+import { escalateNow } from '../escalation/index.js';
+import { changeIncidentStatus, findIncident, type Actor } from '../incidents/index.js';
+import { findChatUser } from './chat-identity.js';
+import { CHAT_COMMANDS, chatHelpText, parseChatCommand, type ChatCommandSpec } from './chat-commands.js';
+import { claimInboundEvent } from './inbound-events.js';
+
+export interface ChatEventContext {
+  now: Date;
+  autoCloseAfterMs: number;
+  /** The provider id the event came through (feishu, slack…), for dedup and wording. */
+  provider: string;
+}
+
+export interface ChatEventResult {
+  outcome: ChatOutcome;
+  /** Text to post back into the chat (message commands); card buttons answer with the outcome. */
+  reply?: { chatId: string; text: string };
+}
+
+const PLATFORM_NAMES: Record<ChatEvent['platform'], string> = { feishu: 'Feishu', slack: 'Slack', dingtalk: 'DingTalk', wecom: 'WeCom' };
+
+/**
+ * One verified chat event, in the caller's transaction: dedup, who is it, may they, do it. Card
+ * buttons and typed commands take the same path, so both are checked and audited alike.
+ */
+export async function handleChatEvent(tx: Db, event: ChatEvent, ctx: ChatEventContext): Promise<ChatEventResult> {
+  if (!(await claimInboundEvent(tx, ctx.provider, event.eventId, ctx.now))) return { outcome: { ok: true, text: 'Already handled.' } };
+  let spec: ChatCommandSpec;
+  let ref: string | null;
+  if (event.type === 'action') {
+    if (event.action === 'view') return { outcome: { ok: true, text: '' } };
+    spec = CHAT_COMMANDS.find((c) => c.name === event.action)!;
+    ref = event.incidentRef;
+  } else {
+    const command = parseChatCommand(event.text);
+    // Conversation, not a command: nothing to do (the war room captures it to the timeline).
+    if (!command) return { outcome: { ok: true, text: '' } };
+    spec = command.spec;
+    ref = command.incidentRef ?? (await incidentOfChat(tx, ctx.provider, event.chatId));
+  }
+  const result = await perform(tx, event, spec, ref, ctx);
+  return event.type === 'message' ? { outcome: result, reply: { chatId: event.chatId, text: result.text } } : { outcome: result };
+}
+
+async function perform(tx: Db, event: ChatEvent, spec: ChatCommandSpec, ref: string | null, ctx: ChatEventContext): Promise<ChatOutcome> {
+  if (spec.name === 'help') return { ok: true, text: chatHelpText() };
+  const platform = PLATFORM_NAMES[event.platform];
+  const user = await findChatUser(tx, event.platform, event.sender);
+  if (!user) {
+    return { ok: false, text: `Your ${platform} account is not linked to a warroom user. Ask an admin to add your ${platform} id (${event.sender.ids[0] ?? 'unknown'}) to users[].chat.${event.platform}.` };
+  }
+  if (!roleAllows(user.role, spec.role)) return { ok: false, text: `${user.name}, your role (${user.role}) may not ${spec.name}; it needs ${spec.role}.` };
+  if (!ref) return { ok: false, text: `Which incident? Say "${spec.name} INC-12".` };
+  const actor: Actor = { type: 'user', id: user.id };
+  const note = event.type === 'action' ? `from a ${platform} card` : `from ${platform}: "${event.text.trim().slice(0, 200)}"`;
+  try {
+    const incident = await findIncident(tx, ref);
+    const label = formatIncidentRef(incident.number);
+    if (spec.name === 'escalate') {
+      const done = await escalateNow(tx, incident.id, ctx.now, actor);
+      return done === 'escalated' ? { ok: true, text: `${label} escalated by ${user.name}: the next level is being paged.` } : { ok: false, text: `${label} is not escalating (it is ${incident.status}).` };
+    }
+    const updated = await changeIncidentStatus(tx, incident.id, { type: spec.name === 'ack' ? 'acknowledge' : 'resolve' }, { now: ctx.now, actor, autoCloseAfterMs: ctx.autoCloseAfterMs }, { note });
+    return { ok: true, text: `${label} ${updated.status} by ${user.name}.` };
+  } catch (error) {
+    // 404 and 409 are answers for the person, not failures of the request.
+    if (error instanceof AppError && (error.status === 404 || error.status === 409)) return { ok: false, text: error.message };
+    throw error;
+  }
+}
+
+/** The incident a chat is about: the latest war room or announcement card warroom posted there. */
+async function incidentOfChat(db: Db, provider: string, chatId: string): Promise<string | null> {
+  const rows = await db
+    .selectFrom('chat_messages as m')
+    .innerJoin('incidents as i', 'i.id', 'm.incident_id')
+    .select(['i.id', 'm.purpose'])
+    .where('m.provider', '=', provider)
+    .where('m.chat_id', '=', chatId)
+    .where('m.purpose', 'in', ['room', 'announcement'])
+    .orderBy('m.created_at', 'desc')
+    .limit(2)
+    .execute();
+  // A room belongs to one incident; a shared announcement chat is only unambiguous with one card.
+  if (rows[0]?.purpose === 'room' || rows.length === 1) return rows[0]!.id;
+  return null;
+}
