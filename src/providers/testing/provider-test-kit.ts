@@ -134,7 +134,7 @@ export function runProviderTestKit(options: ProviderTestKitOptions): void {
     });
 
     it(`a recipient with no address for ${options.channel} is a PermanentError`, async () => {
-      const nowhere: Recipient = { ...recipient(), email: null, phone: null, webhookUrl: null };
+      const nowhere: Recipient = { ...recipient(), email: null, phone: null, webhookUrl: null, chatIds: {} };
       expect(await sendFailing(senderOf(), nowhere)).toBeInstanceOf(PermanentError);
     });
 

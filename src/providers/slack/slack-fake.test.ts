@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { MessageDoc, Recipient } from '../api.js';
+import { startFakeSlack, type FakeSlack } from '../testing/fake-slack.js';
+import { kitDoc } from '../testing/provider-test-kit.js';
+import type { RecordedRequest } from '../testing/recorded-request.js';
+import { createSlackProvider, type SlackConfigInput } from './index.js';
+
+// The fake's own contract: what it refuses is what keeps the provider tests honest.
+const BOT_TOKEN = 'xoxb-1111-2222-fakeContractToken';
+let fake: FakeSlack;
+let channelId: string;
+
+beforeAll(async () => {
+  fake = await startFakeSlack({ botToken: BOT_TOKEN });
+  channelId = fake.seedChannel('incidents');
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+const configFor = (overrides: Partial<SlackConfigInput> = {}): SlackConfigInput => ({
+  bot_token: BOT_TOKEN,
+  signing_secret: fake.signingSecret,
+  api_url: fake.apiUrl,
+  timeout_ms: 1000,
+  ...overrides,
+});
+const alice = (): Recipient => ({ userId: 'u-alice', name: 'Alice', email: null, phone: null, webhookUrl: null, timezone: 'UTC', chatIds: { slack: 'U0ALICE001' } });
+
+describe('the fake Slack', () => {
+  beforeEach(() => fake.reset());
+  const call = (method: string, init: RequestInit) => fetch(`${fake.apiUrl}${method}`, { method: 'POST', ...init }).then((r) => r.json() as Promise<Record<string, unknown>>);
+
+  it('accepts JSON bodies as well as forms, and refuses a name Slack would refuse', async () => {
+    const headers = { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/json; charset=utf-8' };
+    const posted = await call('chat.postMessage', { headers, body: JSON.stringify({ channel: channelId, text: 'hi', blocks: [{ type: 'divider' }] }) });
+    expect(posted).toMatchObject({ ok: true, channel: channelId, ts: expect.stringMatching(/^\d+\.\d{6}$/) });
+    expect(await call('conversations.create', { headers, body: JSON.stringify({ name: 'INC 12' }) })).toEqual({ ok: false, error: 'invalid_name_specials' });
+    expect(await call('conversations.create', { headers: { ...headers, authorization: 'Bearer xoxb-nope' }, body: '{}' })).toEqual({ ok: false, error: 'invalid_auth' });
+    expect(await call('chat.postMessage', { headers: { 'content-type': 'application/json' }, body: '{}' })).toEqual({ ok: false, error: 'not_authed' });
+  });
+
+  it('reports each request to onRequest as recorded, with the token redacted', async () => {
+    const seen: RecordedRequest[] = [];
+    const watched = await startFakeSlack({ botToken: BOT_TOKEN, onRequest: (r) => seen.push(r) });
+    try {
+      await createSlackProvider(configFor({ api_url: watched.apiUrl })).senders[0]!.send(alice(), kitDoc, { idempotencyKey: 'k' });
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ fake: 'slack', path: '/api/chat.postMessage', status: 200, headers: { authorization: 'Bearer [redacted]' } });
+      expect(JSON.stringify(seen)).not.toContain(BOT_TOKEN);
+      expect(watched.requests).toEqual(seen);
+    } finally {
+      await watched.close();
+    }
+  });
+
+  it('refuses a message that breaks Block Kit limits with invalid_blocks', async () => {
+    const headers = { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' };
+    const header = JSON.stringify([{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }]);
+    expect(await call('chat.postMessage', { headers, body: new URLSearchParams({ channel: channelId, blocks: header }).toString() })).toEqual({ ok: false, error: 'invalid_blocks' });
+    const twice = JSON.stringify([{ type: 'actions', elements: [1, 2].map(() => ({ type: 'button', action_id: 'same', text: { type: 'plain_text', text: 'b' } })) }]);
+    expect(await call('chat.postMessage', { headers, body: new URLSearchParams({ channel: channelId, blocks: twice }).toString() })).toEqual({ ok: false, error: 'invalid_blocks' });
+  });
+
+  it('accepts a large rendered doc (many fields, long texts, every action)', async () => {
+    const big: MessageDoc = {
+      ...kitDoc,
+      title: `🔥 ${'very long title '.repeat(20)}`,
+      summary: '<b>&'.repeat(1200),
+      fields: Array.from({ length: 23 }, (_, i) => ({ label: `Field ${i}`, value: 'x&'.repeat(1500) })),
+      links: [{ label: 'Runbook | ops', url: 'https://runbooks.example/a?b=1&c=2' }],
+      actions: [
+        { id: 'ack', label: 'Acknowledge' },
+        { id: 'resolve', label: 'Resolve' },
+        { id: 'escalate', label: 'Escalate' },
+        { id: 'view', label: 'Open' },
+      ],
+      footer: 'warroom',
+    };
+    await createSlackProvider(configFor()).chat!.messenger!.post({ kind: 'chat', id: channelId }, big, { idempotencyKey: 'big' });
+    expect(fake.messages()).toHaveLength(1);
+  });
+});
