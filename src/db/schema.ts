@@ -338,6 +338,7 @@ export interface ChatInboundEventsTable {
 export interface RateSlotsTable {
   key: string;
   next_at: Date;
+  last_sent_at: Date | null;
 }
 
 export interface ChatIdentitiesTable {

@@ -1,19 +1,22 @@
 import type { Db } from '../db/database.js';
 import { PermanentError, RetryableError } from '../kernel/index.js';
 import type { RateRule } from '../providers/api.js';
-import { pushBackSlots, reserveSlot } from '../queue/index.js';
+import { claimSendGap, pushBackSlots, reserveSlot } from '../queue/index.js';
 
 /** Margin over the documented rate, so clock jitter between workers never tips us over it. */
 const SAFETY = 1.15;
 
 /**
- * Takes the job's send slot: the one it already holds (rescheduled to it), or a new reservation.
- * Returns null to send now, or the time to come back at.
+ * Takes the job's send slot: the one it already holds (rescheduled to it), or a new reservation;
+ * then checks the real gap since the last send. Returns null to send now, or the time to come back.
  */
 export async function takeSlot(tx: Db, rule: RateRule, held: string | undefined, now: Date): Promise<Date | null> {
-  if (held) return null;
-  const slot = await reserveSlot(tx, rule.key, Math.ceil(rule.intervalMs * SAFETY), now);
-  return slot.getTime() > now.getTime() + 20 ? slot : null;
+  const interval = Math.ceil(rule.intervalMs * SAFETY);
+  if (!held) {
+    const slot = await reserveSlot(tx, rule.key, interval, now);
+    if (slot.getTime() > now.getTime() + 20) return slot;
+  }
+  return claimSendGap(tx, rule.key, interval, now);
 }
 
 const BACKOFF_MS = [2_000, 10_000, 30_000, 120_000, 300_000];

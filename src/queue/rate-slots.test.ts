@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../test/helpers/test-database.js';
 import { withTx } from '../db/database.js';
-import { pushBackSlots, reserveSlot } from './rate-slots.js';
+import { claimSendGap, pushBackSlots, reserveSlot } from './rate-slots.js';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -38,5 +38,13 @@ describe('durable rate slots', () => {
     // An earlier push never pulls slots forward.
     await pushBackSlots(t.db, 'dingtalk:ops', new Date(now.getTime() + 1000));
     expect((await reserveSlot(t.db, 'dingtalk:ops', 3000, now)).getTime()).toBe(now.getTime() + 603_000);
+  });
+
+  it('the send check holds a late job back until the gap since the last real send has passed', async () => {
+    const t0 = new Date('2026-11-23T14:00:00Z');
+    expect(await claimSendGap(t.db, 'feishu:chat:late', 230, t0)).toBeNull();
+    const tooSoon = await claimSendGap(t.db, 'feishu:chat:late', 230, new Date(t0.getTime() + 40));
+    expect(tooSoon?.getTime()).toBe(t0.getTime() + 230);
+    expect(await claimSendGap(t.db, 'feishu:chat:late', 230, new Date(t0.getTime() + 230))).toBeNull();
   });
 });

@@ -15,6 +15,22 @@ export async function reserveSlot(tx: Db, key: string, intervalMs: number, now: 
   return row.rows[0]!.slot;
 }
 
+/**
+ * The last check before a send: a job that ran late (a busy worker, a poll interval) may land right
+ * after the previous send although their slots were apart. Locks the destination's row, so senders
+ * on one destination pass one at a time; returns null to go now (recording the send), or when to retry.
+ */
+export async function claimSendGap(tx: Db, key: string, intervalMs: number, now: Date): Promise<Date | null> {
+  const row = await tx.selectFrom('rate_slots').select('last_sent_at').where('key', '=', key).forUpdate().executeTakeFirst();
+  const last = row?.last_sent_at?.getTime();
+  if (last !== undefined && now.getTime() - last < intervalMs) return new Date(last + intervalMs);
+  await sql`
+    insert into rate_slots (key, next_at, last_sent_at) values (${key}, ${now}, ${now})
+    on conflict (key) do update set last_sent_at = excluded.last_sent_at
+  `.execute(tx);
+  return null;
+}
+
 /** The platform said "slow down": nobody sends to this destination before `until`. */
 export async function pushBackSlots(db: Db, key: string, until: Date): Promise<void> {
   await sql`

@@ -128,6 +128,23 @@ describe('Feishu end to end: a P0 alert, a card with buzz, an Acknowledge button
     expect(audit.body.items.filter((a: { action: string }) => a.action === 'incident.acknowledge')).toHaveLength(1);
   });
 
+  it('changes made in quick succession fold into one edit per card', async () => {
+    const patchesBefore = feishu.patches().length;
+    expect((await h.request('POST', `/api/v1/incidents/${ref}/severity`, { body: { severity: 'P1', reason: 'only EU affected' } })).status).toBe(200);
+    expect((await h.request('POST', `/api/v1/incidents/${ref}/resolve`, { body: { note: 'rolled back' } })).status).toBe(200);
+    const patches = await waitUntil('one more patch per card', async () => feishu.patches().slice(patchesBefore), (p) => p.length >= 2);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const later = feishu.patches().slice(patchesBefore);
+    expect(later).toHaveLength(2);
+    expect(later.map((p) => p.messageId).sort()).toEqual([dm.messageId, announcement.messageId].sort());
+    for (const patch of patches) {
+      const card = patch.content as { header: { template: string } };
+      expect(card.header.template).toBe('orange');
+      expect(JSON.stringify(card)).toContain('resolved');
+      expect(JSON.stringify(card)).not.toContain('"action":"resolve"');
+    }
+  });
+
   it('the escalation stopped: bob is never paged', async () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(feishu.sends().some((m) => m.receiveId === 'ou_bob')).toBe(false);

@@ -49,7 +49,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- Durable send pacing per destination, shared by every worker: the next free slot.
     create table rate_slots (
       key text primary key,
-      next_at timestamptz not null
+      next_at timestamptz not null,
+      -- When the last send to this destination actually went out: the final check before each send.
+      last_sent_at timestamptz
     );
 
     -- Platform ids found through directory lookups (by email or mobile), next to config's chat ids.
