@@ -6,6 +6,7 @@ import { registerIncidentCommands } from './incident-commands.js';
 import { registerSendAlertCommand } from './send-alert-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerOncallCommands } from './oncall-commands.js';
+import { registerDevChatCommand } from './dev-chat-command.js';
 
 const program = new Command('warroom').description('warroom: self-hosted incident response').showHelpAfterError();
 registerServeCommand(program);
@@ -13,6 +14,7 @@ registerConfigCommands(program);
 registerSendAlertCommand(program);
 registerIncidentCommands(program);
 registerOncallCommands(program);
+registerDevChatCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -19,6 +19,8 @@ export interface FakeDingtalkOptions {
   clock?: Clock;
   /** What session-webhook replies must carry in x-acs-dingtalk-access-token. */
   sessionAccessToken?: string;
+  /** A fixed port (warroom dev-chat); a random one by default. */
+  port?: number;
 }
 
 /** A message a robot accepted. */
@@ -128,7 +130,7 @@ export async function startFakeDingtalk(options: FakeDingtalkOptions): Promise<F
     if (req.method === 'POST' && exchange.url.pathname === '/robot/send') return robotSend(exchange);
     if (req.method === 'POST' && exchange.url.pathname === '/robot/sendBySession') return sessionSend(exchange);
     return exchange.answer(404, { errcode: 404, errmsg: 'not found' });
-  });
+  }, { port: options.port });
 
   function robotSend({ req, url, body, answer, hang }: Exchange): void {
     const token = url.searchParams.get('access_token') ?? '';

@@ -51,6 +51,8 @@ export interface FakeFeishuOptions {
   clock?: Clock;
   /** Group chats the bot is already in (as a team's existing ops chat would be); they survive reset(). */
   chats?: { chatId: string; name: string; members?: string[] }[];
+  /** A fixed port (warroom dev-chat); a random one by default. */
+  port?: number;
 }
 
 export interface FakeFeishu {
@@ -194,7 +196,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     if (!routeIm(state, call, { appId, memberHoldMs, invalidUserIds, directory: () => directory, clock })) {
       return call.fail(404, 404, `no route ${call.method} ${call.path}`);
     }
-  });
+  }, { port: options.port });
 
   const fake: FakeFeishu = {
     url: server.url,

@@ -47,6 +47,8 @@ export interface FakeSlackOptions {
   postBurst?: number;
   clock?: Clock;
   onRequest?: RequestListener;
+  /** A fixed port (warroom dev-chat); a random one by default. */
+  port?: number;
 }
 
 export interface FakeSlack {
@@ -206,7 +208,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       if (error instanceof SlackApiError) return answer(200, { ok: false, error: error.code });
       throw error;
     }
-  });
+  }, { port: options.port });
 
   return {
     url: server.url,

@@ -11,6 +11,8 @@ export interface FakeWecomOptions {
   users?: Record<string, { mobile?: string; email?: string; personalEmail?: string }>;
   onRequest?: RequestListener;
   clock?: Clock;
+  /** A fixed port (warroom dev-chat); a random one by default. */
+  port?: number;
 }
 
 export interface FakeRobotMessage {
@@ -209,7 +211,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}) {
     }
     record(404, 'no such API');
     return sendJson(res, 404, { errcode: 404, errmsg: 'not found' });
-  });
+  }, { port: options.port });
 
   const push = (fault: Fault, target: FaultTarget = {}) => state.faults.push({ fault, ...(target.path ? { path: target.path } : {}) });
   return {

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 
 /**
- * The node:http plumbing shared by the HTTP fakes: listen on 127.0.0.1:0, read whole bodies,
+ * The node:http plumbing shared by the HTTP fakes: listen on 127.0.0.1 (a random port unless given), read whole bodies,
  * park "hung" requests, and tear everything down on close so hung requests never leak.
  */
 export interface HttpFakeServer {
@@ -14,14 +14,14 @@ export interface HttpFakeServer {
 
 export type RawHandler = (req: IncomingMessage, rawBody: Buffer, res: ServerResponse) => void;
 
-export async function startHttpFakeServer(handler: RawHandler): Promise<HttpFakeServer> {
+export async function startHttpFakeServer(handler: RawHandler, options: { port?: number } = {}): Promise<HttpFakeServer> {
   const hung = new Set<ServerResponse>();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => handler(req, Buffer.concat(chunks), res));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
