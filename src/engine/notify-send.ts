@@ -19,7 +19,7 @@ import {
   type NotifyItem,
   type StageContext,
 } from '../domain/notify/index.js';
-import { STALE_JOB_MS, enqueue } from '../queue/index.js';
+import { STALE_JOB_MS, enqueue, pushBackSlots } from '../queue/index.js';
 import { takeSlot } from './chat-pacing.js';
 import { cardHash } from './chat-card.js';
 import { decodeMessageRef, type RateRule, type Recipient } from '../providers/api.js';
@@ -77,6 +77,9 @@ export function notifySendJob(deps: EngineDeps & { channels: ChannelRegistry }):
       if (!sender) throw new PermanentError(`no provider is configured for the ${claimed.notification.channel} channel`);
       result = await sender.send(claimed.recipient, claimed.doc, { idempotencyKey: claimed.notification.id });
     } catch (error) {
+      // A chat platform's "slow down" holds every send to that person, not just this one.
+      const rule = paceOf(claimed.notification.channel, claimed.recipient);
+      if (rule && error instanceof RetryableError && error.retryAfterMs) await pushBackSlots(deps.db, rule.key, new Date(deps.clock.now().getTime() + error.retryAfterMs));
       await withTx(deps.db, (tx) => recordFailure(tx, claimed.notification, error, deps, settings.notifications.max_attempts));
       return;
     }
