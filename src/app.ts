@@ -13,6 +13,7 @@ import { incidentJobs } from './engine/incident-jobs.js';
 import { ChannelRegistry } from './engine/channel-registry.js';
 import { ESCALATION_CRONTAB, escalationJobs } from './engine/escalation-jobs.js';
 import { inboxDelivery } from './engine/inbox-delivery.js';
+import { webRoomStore } from './engine/web-room-store.js';
 import { notifyDigestJob } from './engine/notify-digest.js';
 import { notifySendJob } from './engine/notify-send.js';
 import { providersFromConfig } from './engine/providers-from-config.js';
@@ -21,6 +22,12 @@ import { chatCardSyncJob } from './engine/chat-card-sync.js';
 import { chatReplyJob } from './engine/chat-reply.js';
 import { CHAT_CRONTAB, CHAT_MAINTENANCE_TASK, chatMaintenanceJob } from './engine/chat-maintenance.js';
 import { acceptChatEvent } from './domain/chatops/index.js';
+import { roomOpenJob } from './engine/room-open.js';
+import { postToRooms, roomPostJob } from './engine/room-post.js';
+import { actionItemReminderJob, reminderToRooms } from './engine/action-item-jobs.js';
+import { roomFollowupJobs } from './engine/room-followups.js';
+import { incidentKnowledge } from './engine/room-knowledge.js';
+import { roomScheduling } from './engine/room-scheduling.js';
 import { enqueue } from './queue/index.js';
 import { warroomConfigSchema } from './contracts/index.js';
 import { createMetrics } from './http/metrics.js';
@@ -84,7 +91,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     const metrics = createMetrics();
     // Channel providers hold secrets, so they come from the config file at start, never from the database.
     const channelsConfig = (config ?? warroomConfigSchema.parse({})).channels;
-    const channels = new ChannelRegistry(providersFromConfig(channelsConfig, settings.publicUrl, inboxDelivery(database.db, () => clock.now())));
+    const channels = new ChannelRegistry(providersFromConfig(channelsConfig, settings.publicUrl, { deliver: inboxDelivery(database.db, () => clock.now()), room: webRoomStore(database.db, () => clock.now()) }));
     cleanup.push(() => channels.close());
 
     const listener = new pg.Client({ connectionString: resolved.url });
@@ -120,6 +127,10 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
           chatCardSyncJob(engine),
           chatReplyJob(engine),
           chatMaintenanceJob(engine),
+          roomOpenJob(engine),
+          roomPostJob({ ...engine, knowledge: incidentKnowledge }),
+          ...roomFollowupJobs(engine),
+          actionItemReminderJob({ ...engine, deliver: reminderToRooms(postToRooms, clock, { publicUrl: () => currentSettings().publicUrl }) }),
         ],
       });
       cleanup.push(() => worker!.stop());
@@ -130,7 +141,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     // Long connections (Feishu WSClient, DingTalk stream) deliver events without a public URL.
     for (const { id, chat } of channels.chats()) {
       if (!chat.longConnection) continue;
-      await chat.longConnection.start((event) => acceptChatEvent(database.db, event, { now: clock.now(), autoCloseAfterMs: settings.autoCloseAfterMs, provider: id }));
+      await chat.longConnection.start((event) => acceptChatEvent(database.db, event, { now: clock.now(), autoCloseAfterMs: settings.autoCloseAfterMs, provider: id, capture: settings.warRooms.capture }));
       cleanup.push(() => chat.longConnection!.stop());
       logger.info({ provider: id }, 'chat long connection started');
     }
@@ -148,6 +159,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
       availableChannels: () => channels.available(),
       inbound: { twilioAuthToken: channelsConfig.twilio?.auth_token },
       chatInbound: (provider) => channels.chat(provider)?.chat.inbound,
+      roomScheduling: () => roomScheduling({ db: database.db, clock, logger, settings: currentSettings, channels }),
       isShuttingDown: () => shuttingDown,
     });
     const port = options.port ?? Number(env.PORT ?? 8080);

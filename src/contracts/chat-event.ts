@@ -1,7 +1,8 @@
 import type { MessageAction } from './message-doc.js';
 
 /** Chat platforms: the channels that have chats, cards and callbacks. */
-export const CHAT_PLATFORM_KINDS = ['feishu', 'slack', 'dingtalk', 'wecom'] as const;
+/** 'web' is warroom's own built-in room: the same flow with no chat platform at all. */
+export const CHAT_PLATFORM_KINDS = ['feishu', 'slack', 'dingtalk', 'wecom', 'web'] as const;
 export type ChatPlatform = (typeof CHAT_PLATFORM_KINDS)[number];
 
 /** A sent message, enough to edit or buzz it later. */

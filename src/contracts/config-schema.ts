@@ -233,6 +233,30 @@ export const warroomConfigSchema = z.strictObject({
       max_attempts: z.int().min(1).max(20).default(5),
     })
     .prefault({}),
+  /** Incident group chats (war rooms): when they open, who is in them, how they talk. */
+  war_rooms: z
+    .strictObject({
+      /** Which severities get a room by themselves (P0 and P1 by default; P3 never). */
+      auto_open: z.partialRecord(severitySchema, z.boolean()).default({}),
+      /** Chat providers that open rooms, several at once allowed; default: every configured one that can. The web room always exists. */
+      platforms: z.array(z.enum(CHAT_PROVIDER_IDS)).optional(),
+      /** Room names by severity class; {service} (cut to 10 characters) and {id} (cut to 8). */
+      name_templates: z.strictObject({ critical: z.string().min(1).optional(), warning: z.string().min(1).optional(), info: z.string().min(1).optional() }).default({}),
+      /** After resolution the room announces it closes, then closes after this long. */
+      close_after: durationSchema.default(300_000),
+      close_mode: z.enum(['archive', 'disband']).default('archive'),
+      /** Status updates in the room, by severity class. */
+      status_cadence: z.strictObject({ critical: durationSchema.optional(), warning: durationSchema.optional(), info: durationSchema.optional() }).default({}),
+      /** Nobody acknowledged this long after the room opened: escalate. */
+      checkin_after: durationSchema.default(300_000),
+      /** @mentions per person per hour, by severity class; past it no @, a digest instead. */
+      mention_budgets: z.strictObject({ critical: z.int().min(1).optional(), warning: z.int().min(1).optional(), info: z.int().min(1).optional() }).default({}),
+      /** Room messages captured into the timeline: all of them, or only ones flagged with "!" or "#timeline". */
+      capture: z.enum(['all', 'flagged']).default('all'),
+      /** How many experts from similar past incidents are invited. */
+      experts: z.int().min(0).max(10).default(2),
+    })
+    .prefault({}),
   channels: z
     .strictObject({
       // The provider's own schema checks the details (see config/cross-check-config.ts).
@@ -270,3 +294,4 @@ export type EscalationPolicyConfig = WarroomConfig['escalation_policies'][number
 export type NotificationsConfig = WarroomConfig['notifications'];
 export type SeverityPolicyConfig = z.infer<typeof severityPolicySchema>;
 export type ChannelsConfig = WarroomConfig['channels'];
+export type WarRoomsConfig = WarroomConfig['war_rooms'];

@@ -5,12 +5,16 @@ import type { Db } from './database.js';
 import * as core from './migrations/0001-core.js';
 import * as oncall from './migrations/0002-oncall-escalation.js';
 import * as chat from './migrations/0003-chat.js';
+import * as warRooms from './migrations/0004-war-rooms.js';
+import * as followups from './migrations/0006-action-items-decisions.js';
 
 /** Migrations are listed in code, so they ship inside the package and run in a fixed order. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-core': core,
   '0002-oncall-escalation': oncall,
   '0003-chat': chat,
+  '0004-war-rooms': warRooms,
+  '0006-action-items-decisions': followups,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -301,6 +301,104 @@ export interface Database {
   chat_inbound_events: ChatInboundEventsTable;
   rate_slots: RateSlotsTable;
   chat_identities: ChatIdentitiesTable;
+  rooms: RoomsTable;
+  room_members: RoomMembersTable;
+  room_messages: RoomMessagesTable;
+  mentions: MentionsTable;
+  incident_roles: IncidentRolesTable;
+  action_items: ActionItemsTable;
+  decisions: DecisionsTable;
+}
+
+export interface ActionItemsTable {
+  id: Generated<string>;
+  incident_id: string;
+  title: string;
+  assignee_user_id: string | null;
+  due_at: Timestamp;
+  status: 'open' | 'done' | 'cancelled';
+  created_by: string;
+  source: 'chat' | 'api' | 'ui';
+  reminded_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  done_at: Timestamp | null;
+}
+
+export interface DecisionsTable {
+  id: Generated<string>;
+  incident_id: string;
+  decided_by: string;
+  summary: string;
+  rationale: string | null;
+  alternatives: ColumnType<string[], string[] | undefined, string[]>;
+  decided_at: Timestamp;
+  source: 'chat' | 'api' | 'ui';
+}
+
+export interface IncidentRolesTable {
+  incident_id: string;
+  role: 'commander' | 'scribe' | 'liaison';
+  user_id: string;
+  assigned_at: Date;
+  assigned_by: string;
+}
+
+export type RoomStatus = 'opening' | 'creating' | 'active' | 'closing' | 'closed' | 'failed';
+
+export interface RoomsTable {
+  id: Generated<string>;
+  incident_id: string;
+  provider: string;
+  chat_id: string | null;
+  name: string;
+  topic: string | null;
+  status: RoomStatus;
+  reason: string | null;
+  created_at: Date;
+  updated_at: Date;
+  opened_at: Date | null;
+  assembled_at: Date | null;
+  first_human_message_at: Date | null;
+  last_human_update_at: Date | null;
+  closing_at: Date | null;
+  closed_at: Date | null;
+  message_count: Generated<number>;
+  human_message_count: Generated<number>;
+}
+
+export interface RoomMembersTable {
+  incident_id: string;
+  user_id: string;
+  reasons: string[];
+  invited_at: Date;
+  invited_by: string;
+  first_spoke_at: Date | null;
+  message_count: Generated<number>;
+}
+
+export interface RoomMessagesTable {
+  id: Generated<string>;
+  incident_id: string;
+  provider: string;
+  author_user_id: string | null;
+  author_label: string;
+  kind: 'human' | 'system' | 'card';
+  text: string;
+  doc: ColumnType<unknown, string | null, string | null>;
+  external_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface MentionsTable {
+  id: Generated<string>;
+  incident_id: string;
+  user_id: string;
+  severity_class: string;
+  reason: string;
+  suppressed: boolean;
+  at: Date;
 }
 
 export interface ChatMessagesTable {
@@ -355,3 +453,4 @@ export type UserRow = Selectable<UsersTable>;
 export type NotificationRow = Selectable<NotificationsTable>;
 export type EscalationRow = Selectable<EscalationsTable>;
 export type ChatMessageRow = Selectable<ChatMessagesTable>;
+export type RoomRow = Selectable<RoomsTable>;

@@ -5,7 +5,9 @@ import { correlateOpenedIncidents } from '../domain/alerts/index.js';
 import { ESCALATION_STEP_TASK, auditEscalations, runEscalationStep, startEscalation, startEscalations, stopEscalation } from '../domain/escalation/index.js';
 import { sql } from 'kysely';
 import { scheduleAnnouncements, scheduleCardSync } from '../domain/notify/index.js';
-import { STALE_JOB_MS, unlockStaleJobs, defineJob, type JobDefinition } from '../queue/index.js';
+import { ROOM_SYNC_TASK, roomSyncJobKey, scheduleRooms, syncRoomsWithIncident } from '../domain/warroom/index.js';
+import { roomScheduling } from './room-scheduling.js';
+import { STALE_JOB_MS, unlockStaleJobs, defineJob, enqueue, type JobDefinition } from '../queue/index.js';
 import { incidentPayload, type EngineDeps } from './incident-jobs.js';
 import type { ChannelRegistry } from './channel-registry.js';
 
@@ -22,6 +24,7 @@ export function escalationJobs(deps: EngineDeps & { channels: ChannelRegistry })
       await withTx(deps.db, async (tx) => {
         await startEscalations(tx, incidentIds, deps.clock.now(), escalation());
         await scheduleAnnouncements(tx, incidentIds, deps.clock.now(), deps.settings().notifications.severity_policy);
+        await scheduleRooms(tx, incidentIds, deps.clock.now(), roomScheduling(deps));
         // Correlation is enrichment: if it fails, paging must still start, so it gets a savepoint.
         await sql`savepoint correlate`.execute(tx);
         try {
@@ -41,10 +44,15 @@ export function escalationJobs(deps: EngineDeps & { channels: ChannelRegistry })
         if (incident.status !== 'triggered') await stopEscalation(tx, incidentId, incident.status, deps.clock.now());
         else await startEscalation(tx, incidentId, deps.clock.now(), escalation());
         await scheduleCardSync(tx, incidentId, deps.clock.now());
+        await syncRoomsWithIncident(tx, incidentId, deps.clock.now(), roomScheduling(deps));
       });
     }),
     defineJob(ESCALATION_STEP_TASK, (p) => incidentPayload.parse(p), async ({ incidentId }) => {
-      await withTx(deps.db, (tx) => runEscalationStep(tx, incidentId, deps.clock.now(), escalation()));
+      await withTx(deps.db, async (tx) => {
+        const outcome = await runEscalationStep(tx, incidentId, deps.clock.now(), escalation());
+        // People reached later join the incident's room.
+        if (outcome === 'paged') await enqueue(tx, ROOM_SYNC_TASK, { incidentId }, { jobKey: roomSyncJobKey(incidentId), runAt: deps.clock.now(), jobKeyMode: 'preserve_run_at' });
+      });
     }),
     defineJob(ESCALATION_AUDIT_TASK, (p) => p, async () => {
       const unlocked = await unlockStaleJobs(deps.db, STALE_JOB_MS);

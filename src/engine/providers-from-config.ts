@@ -1,6 +1,6 @@
 import type { ChannelsConfig } from '../contracts/index.js';
-import type { MessageDoc, NotificationProvider } from '../providers/api.js';
-import { createBuiltinProvider } from '../providers/builtin/index.js';
+import type { NotificationProvider } from '../providers/api.js';
+import { createBuiltinProvider, type BuiltinDeps } from '../providers/builtin/index.js';
 import { createDingtalkProvider, type DingtalkConfigInput } from '../providers/dingtalk/index.js';
 import { createEmailProvider } from '../providers/email/index.js';
 import { createFeishuBotProvider, type FeishuBotConfigInput } from '../providers/feishu-bot/index.js';
@@ -14,9 +14,9 @@ import { createWecomProvider, type WecomConfigInput } from '../providers/wecom/i
 export function providersFromConfig(
   channels: ChannelsConfig,
   publicUrl: string,
-  deliverToInbox: (userId: string, doc: MessageDoc, idempotencyKey: string) => Promise<string>,
+  builtin: BuiltinDeps,
 ): NotificationProvider[] {
-  const providers: NotificationProvider[] = [createBuiltinProvider({ deliver: deliverToInbox })];
+  const providers: NotificationProvider[] = [createBuiltinProvider(builtin)];
   if (channels.email) providers.push(createEmailProvider(channels.email));
   if (channels.twilio) {
     const voiceAction = channels.twilio.voice_action_url ?? `${publicUrl.replace(/\/$/, '')}/api/v1/inbound/twilio/voice`;

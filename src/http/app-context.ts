@@ -5,6 +5,7 @@ import type { IngestPipeline } from '../domain/alerts/index.js';
 import type { RuntimeSettings, ServiceCatalog } from '../domain/services/index.js';
 import type { Metrics } from './metrics.js';
 import type { InboundVerifier } from '../providers/api.js';
+import type { RoomScheduling } from '../domain/warroom/index.js';
 
 /** What the HTTP layer needs from the composition root. */
 export interface HttpContext {
@@ -22,6 +23,8 @@ export interface HttpContext {
   inbound: { twilioAuthToken?: string };
   /** The verifier of a chat provider's callbacks (feishu, slack, wecom…), when configured. */
   chatInbound(provider: string): InboundVerifier | undefined;
+  /** Which platforms open war rooms now, with the war-room settings. */
+  roomScheduling(): RoomScheduling;
   /** True while the process is draining: health turns 503 so load balancers stop sending. */
   isShuttingDown(): boolean;
 }

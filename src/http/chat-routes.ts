@@ -37,7 +37,7 @@ export async function chatRoutes(app: FastifyInstance, ctx: HttpContext): Promis
       const result = await inbound.handle(raw);
       const answer =
         result.kind === 'event'
-          ? result.reply(await acceptChatEvent(ctx.db, result.event, { now: ctx.clock.now(), autoCloseAfterMs: ctx.settings().autoCloseAfterMs, provider }))
+          ? result.reply(await acceptChatEvent(ctx.db, result.event, { now: ctx.clock.now(), autoCloseAfterMs: ctx.settings().autoCloseAfterMs, provider, capture: ctx.settings().warRooms.capture }))
           : result.reply;
       if (answer.contentType) reply.header('content-type', answer.contentType);
       return reply.status(answer.status).send(answer.body);

@@ -16,6 +16,8 @@ import { silenceRoutes } from './silence-routes.js';
 
 import { BODY_LIMIT_BYTES } from './server-limits.js';
 import { chatRoutes } from './chat-routes.js';
+import { roomRoutes } from './room-routes.js';
+import { followupRoutes } from './followup-routes.js';
 
 export { BODY_LIMIT_BYTES };
 
@@ -58,5 +60,7 @@ export async function buildHttpServer(ctx: HttpContext): Promise<FastifyInstance
   await app.register(async (scope) => silenceRoutes(scope, ctx));
   await app.register(async (scope) => inboundRoutes(scope, ctx));
   await app.register(async (scope) => chatRoutes(scope, ctx));
+  await app.register(async (scope) => roomRoutes(scope, ctx));
+  await app.register(async (scope) => followupRoutes(scope, ctx));
   return app;
 }

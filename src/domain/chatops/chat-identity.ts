@@ -19,6 +19,11 @@ const chatKeys = (platform: ChatPlatform): string[] => (platform === 'feishu' ? 
 export async function findChatUser(db: Db, platform: ChatPlatform, actor: ChatActor): Promise<ChatUser | null> {
   const ids = actor.ids.filter(Boolean);
   if (!ids.length) return null;
+  if (platform === 'web') {
+    // The built-in room knows people by their warroom id.
+    const user = await db.selectFrom('users').select(['id', 'name', 'role']).where('id', 'in', ids).orderBy('id').executeTakeFirst();
+    return user ? { id: user.id, name: user.name, role: user.role as Role } : null;
+  }
   const keys = chatKeys(platform);
   const row = await db
     .selectFrom('users as u')

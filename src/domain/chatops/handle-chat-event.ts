@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import type { ChatEvent, ChatOutcome } from '../../contracts/index.js';
 import { AppError, formatIncidentRef } from '../../kernel/index.js';
@@ -7,12 +8,16 @@ import { changeIncidentStatus, findIncident, type Actor } from '../incidents/ind
 import { findChatUser } from './chat-identity.js';
 import { CHAT_COMMANDS, chatHelpText, parseChatCommand, type ChatCommandSpec } from './chat-commands.js';
 import { claimInboundEvent } from './inbound-events.js';
+import { captureRoomMessage, roomOfChat } from './room-capture.js';
+import { runTextCommand } from './room-commands.js';
 
 export interface ChatEventContext {
   now: Date;
   autoCloseAfterMs: number;
-  /** The provider id the event came through (feishu, slack…), for dedup and wording. */
+  /** The provider id the event came through (feishu, slack, web…), for dedup and wording. */
   provider: string;
+  /** Which room messages go on the timeline. */
+  capture?: 'all' | 'flagged';
 }
 
 export interface ChatEventResult {
@@ -21,32 +26,29 @@ export interface ChatEventResult {
   reply?: { chatId: string; text: string };
 }
 
-const PLATFORM_NAMES: Record<ChatEvent['platform'], string> = { feishu: 'Feishu', slack: 'Slack', dingtalk: 'DingTalk', wecom: 'WeCom' };
+const PLATFORM_NAMES: Record<ChatEvent['platform'], string> = { feishu: 'Feishu', slack: 'Slack', dingtalk: 'DingTalk', wecom: 'WeCom', web: 'warroom' };
 
 /**
- * One verified chat event, in the caller's transaction: dedup, who is it, may they, do it. Card
- * buttons and typed commands take the same path, so both are checked and audited alike.
+ * One verified chat event, in the caller's transaction: dedup, capture (room messages), who is it,
+ * may they, do it. Card buttons and typed commands take the same path, checked and audited alike.
  */
 export async function handleChatEvent(tx: Db, event: ChatEvent, ctx: ChatEventContext): Promise<ChatEventResult> {
   if (!(await claimInboundEvent(tx, ctx.provider, event.eventId, ctx.now))) return { outcome: { ok: true, text: 'Already handled.' } };
-  let spec: ChatCommandSpec;
-  let ref: string | null;
   if (event.type === 'action') {
     if (event.action === 'view') return { outcome: { ok: true, text: '' } };
-    spec = CHAT_COMMANDS.find((c) => c.name === event.action)!;
-    ref = event.incidentRef;
-  } else {
-    const command = parseChatCommand(event.text);
-    // Conversation, not a command: nothing to do (the war room captures it to the timeline).
-    if (!command) return { outcome: { ok: true, text: '' } };
-    spec = command.spec;
-    ref = command.incidentRef ?? (await incidentOfChat(tx, ctx.provider, event.chatId));
+    return { outcome: await perform(tx, event, CHAT_COMMANDS.find((c) => c.name === event.action)!, event.incidentRef, '', ctx) };
   }
-  const result = await perform(tx, event, spec, ref, ctx);
-  return event.type === 'message' ? { outcome: result, reply: { chatId: event.chatId, text: result.text } } : { outcome: result };
+  const room = await roomOfChat(tx, ctx.provider, event.chatId);
+  if (room) await captureRoomMessage(tx, room, event, await findChatUser(tx, event.platform, event.sender), ctx.provider, ctx.capture ?? 'all');
+  const command = parseChatCommand(event.text);
+  // Conversation, not a command: captured above, nothing more to do.
+  if (!command) return { outcome: { ok: true, text: '' } };
+  const ref = command.incidentRef ?? room?.incidentId ?? (await incidentOfChat(tx, ctx.provider, event.chatId));
+  const result = await perform(tx, event, command.spec, ref, command.text, ctx);
+  return { outcome: result, reply: { chatId: event.chatId, text: result.text } };
 }
 
-async function perform(tx: Db, event: ChatEvent, spec: ChatCommandSpec, ref: string | null, ctx: ChatEventContext): Promise<ChatOutcome> {
+async function perform(tx: Db, event: ChatEvent, spec: ChatCommandSpec, ref: string | null, text: string, ctx: ChatEventContext): Promise<ChatOutcome> {
   if (spec.name === 'help') return { ok: true, text: chatHelpText() };
   const platform = PLATFORM_NAMES[event.platform];
   const user = await findChatUser(tx, event.platform, event.sender);
@@ -54,26 +56,37 @@ async function perform(tx: Db, event: ChatEvent, spec: ChatCommandSpec, ref: str
     return { ok: false, text: `Your ${platform} account is not linked to a warroom user. Ask an admin to add your ${platform} id (${event.sender.ids[0] ?? 'unknown'}) to users[].chat.${event.platform}.` };
   }
   if (!roleAllows(user.role, spec.role)) return { ok: false, text: `${user.name}, your role (${user.role}) may not ${spec.name}; it needs ${spec.role}.` };
-  if (!ref) return { ok: false, text: `Which incident? Say "${spec.name} INC-12".` };
+  if (!ref) return { ok: false, text: `Which incident? Say "${spec.aliases[0]} INC-12".` };
   const actor: Actor = { type: 'user', id: user.id };
   const note = event.type === 'action' ? `from a ${platform} card` : `from ${platform}: "${event.text.trim().slice(0, 200)}"`;
+  // Commands that fail on bad input answer the person; the savepoint keeps what was captured.
+  await sql`savepoint chat_command`.execute(tx);
   try {
     const incident = await findIncident(tx, ref);
     const label = formatIncidentRef(incident.number);
-    if (spec.name === 'escalate') {
+    let answer: ChatOutcome;
+    if (spec.args === 'text') {
+      answer = { ok: true, text: await runTextCommand(tx, spec, text, incident, { now: ctx.now, autoCloseAfterMs: ctx.autoCloseAfterMs, actor, user, platform: event.platform, mentions: event.type === 'message' ? event.mentions : [] }) };
+    } else if (spec.name === 'escalate') {
       const done = await escalateNow(tx, incident.id, ctx.now, actor);
-      return done === 'escalated' ? { ok: true, text: `${label} escalated by ${user.name}: the next level is being paged.` } : { ok: false, text: `${label} is not escalating (it is ${incident.status}).` };
+      answer = done === 'escalated' ? { ok: true, text: `${label} escalated by ${user.name}: the next level is being paged.` } : { ok: false, text: `${label} is not escalating (it is ${incident.status}).` };
+    } else {
+      const updated = await changeIncidentStatus(tx, incident.id, { type: spec.name === 'ack' ? 'acknowledge' : 'resolve' }, { now: ctx.now, actor, autoCloseAfterMs: ctx.autoCloseAfterMs }, { note });
+      answer = { ok: true, text: `${label} ${updated.status} by ${user.name}.` };
     }
-    const updated = await changeIncidentStatus(tx, incident.id, { type: spec.name === 'ack' ? 'acknowledge' : 'resolve' }, { now: ctx.now, actor, autoCloseAfterMs: ctx.autoCloseAfterMs }, { note });
-    return { ok: true, text: `${label} ${updated.status} by ${user.name}.` };
+    await sql`release savepoint chat_command`.execute(tx);
+    return answer;
   } catch (error) {
-    // 404 and 409 are answers for the person, not failures of the request.
-    if (error instanceof AppError && (error.status === 404 || error.status === 409)) return { ok: false, text: error.message };
+    // 400, 404 and 409 are answers for the person, not failures of the request.
+    if (error instanceof AppError && [400, 404, 409].includes(error.status)) {
+      await sql`rollback to savepoint chat_command`.execute(tx);
+      return { ok: false, text: error.message };
+    }
     throw error;
   }
 }
 
-/** The incident a chat is about: the latest war room or announcement card warroom posted there. */
+/** The incident a chat is about when it is not a room: the one card warroom posted there. */
 async function incidentOfChat(db: Db, provider: string, chatId: string): Promise<string | null> {
   const rows = await db
     .selectFrom('chat_messages as m')

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/database.js';
-import { warroomConfigSchema, type ClassificationConfig, type NotificationsConfig, type WarroomConfig } from '../../contracts/index.js';
+import { warroomConfigSchema, type ClassificationConfig, type NotificationsConfig, type WarRoomsConfig, type WarroomConfig } from '../../contracts/index.js';
 
 export interface GroupingSettings {
   groupBy: string[];
@@ -15,6 +15,7 @@ export interface RuntimeSettings {
   flapping: { windowMs: number; threshold: number };
   correlation: { windowMs: number; labels: string[] };
   notifications: NotificationsConfig;
+  warRooms: WarRoomsConfig;
 }
 
 export const RUNTIME_SETTINGS_KEY = 'runtime';
@@ -28,6 +29,7 @@ export function runtimeSettingsFromConfig(config: WarroomConfig): RuntimeSetting
     flapping: { windowMs: config.grouping.flapping.window, threshold: config.grouping.flapping.threshold },
     correlation: { windowMs: config.correlation.window, labels: config.correlation.labels },
     notifications: config.notifications,
+    warRooms: config.war_rooms,
   };
 }
 
