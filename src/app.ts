@@ -141,7 +141,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     // Long connections (Feishu WSClient, DingTalk stream) deliver events without a public URL.
     for (const { id, chat } of channels.chats()) {
       if (!chat.longConnection) continue;
-      await chat.longConnection.start((event) => acceptChatEvent(database.db, event, { now: clock.now(), autoCloseAfterMs: settings.autoCloseAfterMs, provider: id, capture: settings.warRooms.capture }));
+      await chat.longConnection.start((event) => acceptChatEvent(database.db, event, { now: clock.now(), autoCloseAfterMs: settings.autoCloseAfterMs, provider: id, capture: settings.warRooms.capture, repliesInline: chat.repliesInline }));
       cleanup.push(() => chat.longConnection!.stop());
       logger.info({ provider: id }, 'chat long connection started');
     }
@@ -158,7 +158,10 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
       metrics,
       availableChannels: () => channels.available(),
       inbound: { twilioAuthToken: channelsConfig.twilio?.auth_token },
-      chatInbound: (provider) => channels.chat(provider)?.chat.inbound,
+      chatInbound: (provider) => {
+        const chat = channels.chat(provider)?.chat;
+        return chat?.inbound ? { verifier: chat.inbound, repliesInline: chat.repliesInline ?? false } : undefined;
+      },
       roomScheduling: () => roomScheduling({ db: database.db, clock, logger, settings: currentSettings, channels }),
       isShuttingDown: () => shuttingDown,
     });

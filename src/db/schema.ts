@@ -437,6 +437,7 @@ export interface RateSlotsTable {
   key: string;
   next_at: Date;
   last_sent_at: Date | null;
+  blocked_until: Date | null;
 }
 
 export interface ChatIdentitiesTable {

@@ -31,14 +31,15 @@ export function chatAnnounceJob(deps: EngineDeps & { channels: ChannelRegistry }
         await tx.updateTable('chat_announcements').set({ status: 'failed', reason: `channels.${job.provider} is not configured`, updated_at: now }).where('incident_id', '=', job.incidentId).where('provider', '=', job.provider).where('target', '=', job.target).execute();
         return null;
       }
-      const wait = await takeSlot(tx, entry.chat.rateRule(target), job.slot, now);
+      const card = await composeIncidentCard(tx, job.incidentId, deps.settings().publicUrl, 'page');
+      if (!card) return null;
+      const mentions = await announcementMentions(tx, card.incident, deps.settings(), now);
+      // The slot is taken last, right before the commit that precedes the send.
+      const wait = await takeSlot(tx, entry.chat.rateRule(target), job.slot, () => deps.clock.now());
       if (wait) {
         await enqueue(tx, CHAT_ANNOUNCE_TASK, { ...job, slot: wait.toISOString() }, { runAt: wait, jobKey: announceJobKey(job.incidentId, destination) });
         return null;
       }
-      const card = await composeIncidentCard(tx, job.incidentId, deps.settings().publicUrl, 'page');
-      if (!card) return null;
-      const mentions = await announcementMentions(tx, card.incident, deps.settings(), now);
       return { doc: { ...card.doc, mentions } as MessageDoc };
     });
     if (!prepared || !entry?.chat.messenger) return;

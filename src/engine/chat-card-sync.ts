@@ -27,9 +27,9 @@ export function chatCardSyncJob(deps: EngineDeps & { channels: ChannelRegistry }
       const hash = cardHash(card.doc);
       if (hash === row.doc_hash) return null;
       const rule = updater.rateRule({ kind: row.purpose === 'page' ? 'user' : 'chat', id: row.chat_id });
-      const wait = await takeSlot(tx, rule, job.slot, now);
+      const wait = await takeSlot(tx, rule, job.slot, () => deps.clock.now());
       if (wait) {
-        await enqueue(tx, CHAT_CARD_SYNC_TASK, { ...job, slot: wait.toISOString() }, { runAt: wait, jobKey: cardSyncJobKey(row.id), priority: 1 });
+        await enqueue(tx, CHAT_CARD_SYNC_TASK, { ...job, slot: wait.toISOString() }, { runAt: wait, jobKey: cardSyncJobKey(row.id), queueName: cardSyncJobKey(row.id), priority: 1 });
         return null;
       }
       return { row, doc: card.doc as MessageDoc, hash, chat: updater, rule };
@@ -41,7 +41,7 @@ export function chatCardSyncJob(deps: EngineDeps & { channels: ChannelRegistry }
     } catch (error) {
       await withTx(deps.db, async (tx) => {
         const next = await afterChatFailure(tx, rule, error, job.attempt, MAX_ATTEMPTS, now);
-        if (next.retryAt) await enqueue(tx, CHAT_CARD_SYNC_TASK, { chatMessageId: row.id, attempt: job.attempt + 1 }, { runAt: next.retryAt, jobKey: cardSyncJobKey(row.id), priority: 1 });
+        if (next.retryAt) await enqueue(tx, CHAT_CARD_SYNC_TASK, { chatMessageId: row.id, attempt: job.attempt + 1 }, { runAt: next.retryAt, jobKey: cardSyncJobKey(row.id), queueName: cardSyncJobKey(row.id), priority: 1 });
         else deps.logger.warn({ chatMessageId: row.id, provider: row.provider, reason: next.reason }, 'gave up editing a chat card');
       });
       return;

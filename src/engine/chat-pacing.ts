@@ -8,15 +8,17 @@ const SAFETY = 1.15;
 
 /**
  * Takes the job's send slot: the one it already holds (rescheduled to it), or a new reservation;
- * then checks the real gap since the last send. Returns null to send now, or the time to come back.
+ * then checks the real gap since the last send (and any platform block). Call it last before the
+ * commit that precedes the send. Returns null to send now, or the time to come back.
  */
-export async function takeSlot(tx: Db, rule: RateRule, held: string | undefined, now: Date): Promise<Date | null> {
+export async function takeSlot(tx: Db, rule: RateRule, held: string | undefined, clock: () => Date): Promise<Date | null> {
   const interval = Math.ceil(rule.intervalMs * SAFETY);
   if (!held) {
+    const now = clock();
     const slot = await reserveSlot(tx, rule.key, interval, now);
     if (slot.getTime() > now.getTime() + 20) return slot;
   }
-  return claimSendGap(tx, rule.key, interval, now);
+  return claimSendGap(tx, rule.key, interval, clock);
 }
 
 const BACKOFF_MS = [2_000, 10_000, 30_000, 120_000, 300_000];

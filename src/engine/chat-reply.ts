@@ -7,18 +7,18 @@ import type { ChannelRegistry } from './channel-registry.js';
 import type { EngineDeps } from './incident-jobs.js';
 import { afterChatFailure, takeSlot } from './chat-pacing.js';
 
-const payload = z.object({ provider: z.string(), chatId: z.string(), text: z.string(), ok: z.boolean(), key: z.string(), slot: z.string().optional(), attempt: z.int().default(1) });
+const payload = z.object({ provider: z.string(), target: z.object({ kind: z.enum(['chat', 'user']), id: z.string() }), text: z.string(), ok: z.boolean(), key: z.string(), slot: z.string().optional(), attempt: z.int().default(1) });
 
-/** Answers a chat command in its chat ("INC-12 acknowledged by Alice"), paced like any other post. */
+/** Answers a chat command where it was typed ("INC-12 acknowledged by Alice"), paced like any other post. */
 export function chatReplyJob(deps: EngineDeps & { channels: ChannelRegistry }): JobDefinition {
   return defineJob(CHAT_REPLY_TASK, (p) => payload.parse(p), async (job) => {
     const now = deps.clock.now();
     const chat = deps.channels.chat(job.provider)?.chat;
     if (!chat?.messenger) return;
-    const target: ChatTarget = { kind: 'chat', id: job.chatId };
+    const target: ChatTarget = job.target;
     const rule = chat.rateRule(target);
     const wait = await withTx(deps.db, async (tx) => {
-      const at = await takeSlot(tx, rule, job.slot, now);
+      const at = await takeSlot(tx, rule, job.slot, () => deps.clock.now());
       if (at) await enqueue(tx, CHAT_REPLY_TASK, { ...job, slot: at.toISOString() }, { runAt: at, jobKey: chatReplyJobKey(job.provider, job.key) });
       return at;
     });
@@ -26,7 +26,7 @@ export function chatReplyJob(deps: EngineDeps & { channels: ChannelRegistry }): 
     const [title, ...rest] = job.text.split('\n');
     const doc: MessageDoc = { kind: 'update', title: title ?? '', severity: job.ok ? 'P3' : 'P2', summary: rest.join('\n') || undefined, fields: [], links: [], actions: [], mentions: [] };
     try {
-      await chat.messenger.post(target, doc, { idempotencyKey: job.key.slice(0, 50) });
+      await chat.messenger.post(target, doc, { idempotencyKey: `reply:${job.key}` });
     } catch (error) {
       await withTx(deps.db, async (tx) => {
         const next = await afterChatFailure(tx, rule, error, job.attempt, 4, now);

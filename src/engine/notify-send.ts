@@ -45,8 +45,11 @@ export function notifySendJob(deps: EngineDeps & { channels: ChannelRegistry }):
   // Chat channels are paced per person as the platform documents (Feishu: 5 messages/s per user).
   const paceOf = (channel: string, to: Recipient): RateRule | null => {
     const chat = deps.channels.chat(deps.channels.providerOf(channel) ?? '')?.chat;
-    const id = chat ? (to.chatIds[chat.platform] ?? (chat.platform === 'feishu' ? to.chatIds.lark : undefined)) : undefined;
-    return chat && id ? chat.rateRule({ kind: 'user', id }) : null;
+    if (!chat) return null;
+    // Robot platforms page through a group robot: the page counts against the robot's limit.
+    if (chat.pageRateRule) return chat.pageRateRule(to);
+    const id = to.chatIds[chat.platform] ?? (chat.platform === 'feishu' ? to.chatIds.lark : undefined);
+    return id ? chat.rateRule({ kind: 'user', id }) : null;
   };
   return defineJob(NOTIFY_SEND_TASK, (p) => payload.parse(p), async ({ notificationId, slot }) => {
     const now = deps.clock.now();
@@ -65,7 +68,7 @@ export function notifySendJob(deps: EngineDeps & { channels: ChannelRegistry }):
     // Returns false when the send must wait for its slot; the job is then moved to that slot.
     const pace: Pacer = async (tx, notification, to) => {
       const rule = paceOf(notification.channel, to);
-      const wait = rule ? await takeSlot(tx, rule, slot, now) : null;
+      const wait = rule ? await takeSlot(tx, rule, slot, () => deps.clock.now()) : null;
       if (wait) await enqueue(tx, NOTIFY_SEND_TASK, { notificationId, slot: wait.toISOString() }, { runAt: wait, jobKey: notifyJobKey(notificationId, notification.attempts), priority: -1 });
       return !wait;
     };

@@ -59,13 +59,15 @@ export function roomPostJob(deps: EngineDeps & { channels: ChannelRegistry; know
       if (!chat?.messenger) return null;
       const target = { kind: 'chat' as const, id: room.chat_id };
       const rule = chat.rateRule(target);
-      const wait = await takeSlot(tx, rule, job.slot, now);
+      const doc = await composePost(tx, deps, room.incident_id, room.provider, job);
+      if (!doc) return null;
+      // The slot is taken last, right before the commit that precedes the send.
+      const wait = await takeSlot(tx, rule, job.slot, () => deps.clock.now());
       if (wait) {
         await enqueue(tx, ROOM_POST_TASK, { ...job, slot: wait.toISOString() }, { queueName: roomQueueName(room.id), jobKey: `room-post:${room.id}:${job.key}`, runAt: wait });
         return null;
       }
-      const doc = await composePost(tx, deps, room.incident_id, room.provider, job);
-      return doc ? { room, chat, target, rule, doc } : null;
+      return { room, chat, target, rule, doc };
     });
     if (!prepared) return;
     const { room, chat, target, rule, doc } = prepared;

@@ -22,7 +22,7 @@ export interface HttpContext {
   /** Secrets for verifying inbound provider callbacks; absent when the provider is not configured. */
   inbound: { twilioAuthToken?: string };
   /** The verifier of a chat provider's callbacks (feishu, slack, wecom…), when configured. */
-  chatInbound(provider: string): InboundVerifier | undefined;
+  chatInbound(provider: string): { verifier: InboundVerifier; repliesInline: boolean } | undefined;
   /** Which platforms open war rooms now, with the war-room settings. */
   roomScheduling(): RoomScheduling;
   /** True while the process is draining: health turns 503 so load balancers stop sending. */

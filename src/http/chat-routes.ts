@@ -34,10 +34,10 @@ export async function chatRoutes(app: FastifyInstance, ctx: HttpContext): Promis
         rawBody: Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
         now: ctx.clock.now(),
       };
-      const result = await inbound.handle(raw);
+      const result = await inbound.verifier.handle(raw);
       const answer =
         result.kind === 'event'
-          ? result.reply(await acceptChatEvent(ctx.db, result.event, { now: ctx.clock.now(), autoCloseAfterMs: ctx.settings().autoCloseAfterMs, provider, capture: ctx.settings().warRooms.capture }))
+          ? result.reply(await acceptChatEvent(ctx.db, result.event, { now: ctx.clock.now(), autoCloseAfterMs: ctx.settings().autoCloseAfterMs, provider, capture: ctx.settings().warRooms.capture, repliesInline: inbound.repliesInline }))
           : result.reply;
       if (answer.contentType) reply.header('content-type', answer.contentType);
       return reply.status(answer.status).send(answer.body);

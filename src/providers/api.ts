@@ -150,6 +150,10 @@ export interface ChatCapabilities {
   longConnection?: LongConnection;
   /** The rate rule for sending to a target, so callers space sends durably across processes. */
   rateRule(target: ChatTarget): RateRule;
+  /** The rule a page to this person counts against (a robot's group for robot-only platforms). */
+  pageRateRule?(to: Recipient): RateRule | null;
+  /** Inbound commands are answered in the chat by the inbound path itself: no reply is queued. */
+  repliesInline?: boolean;
 }
 
 export interface ProviderInfo {

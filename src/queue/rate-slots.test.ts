@@ -42,9 +42,18 @@ describe('durable rate slots', () => {
 
   it('the send check holds a late job back until the gap since the last real send has passed', async () => {
     const t0 = new Date('2026-11-23T14:00:00Z');
-    expect(await claimSendGap(t.db, 'feishu:chat:late', 230, t0)).toBeNull();
-    const tooSoon = await claimSendGap(t.db, 'feishu:chat:late', 230, new Date(t0.getTime() + 40));
+    expect(await claimSendGap(t.db, 'feishu:chat:late', 230, () => t0)).toBeNull();
+    const tooSoon = await claimSendGap(t.db, 'feishu:chat:late', 230, () => new Date(t0.getTime() + 40));
     expect(tooSoon?.getTime()).toBe(t0.getTime() + 230);
-    expect(await claimSendGap(t.db, 'feishu:chat:late', 230, new Date(t0.getTime() + 230))).toBeNull();
+    expect(await claimSendGap(t.db, 'feishu:chat:late', 230, () => new Date(t0.getTime() + 230))).toBeNull();
+  });
+
+  it('a platform block holds back even a job that already holds its slot', async () => {
+    const t0 = new Date('2026-11-23T15:00:00Z');
+    expect(await claimSendGap(t.db, 'slack:C9', 100, () => t0)).toBeNull();
+    await pushBackSlots(t.db, 'slack:C9', new Date(t0.getTime() + 30_000));
+    const held = await claimSendGap(t.db, 'slack:C9', 100, () => new Date(t0.getTime() + 5_000));
+    expect(held?.getTime()).toBe(t0.getTime() + 30_000);
+    expect(await claimSendGap(t.db, 'slack:C9', 100, () => new Date(t0.getTime() + 30_000))).toBeNull();
   });
 });

@@ -20,22 +20,26 @@ export async function reserveSlot(tx: Db, key: string, intervalMs: number, now: 
  * after the previous send although their slots were apart. Locks the destination's row, so senders
  * on one destination pass one at a time; returns null to go now (recording the send), or when to retry.
  */
-export async function claimSendGap(tx: Db, key: string, intervalMs: number, now: Date): Promise<Date | null> {
-  const row = await tx.selectFrom('rate_slots').select('last_sent_at').where('key', '=', key).forUpdate().executeTakeFirst();
+export async function claimSendGap(tx: Db, key: string, intervalMs: number, now: () => Date): Promise<Date | null> {
+  const row = await tx.selectFrom('rate_slots').select(['last_sent_at', 'blocked_until']).where('key', '=', key).forUpdate().executeTakeFirst();
+  // Read the clock after the lock: time spent waiting for it counts.
+  const at = now();
+  if (row?.blocked_until && row.blocked_until > at) return row.blocked_until;
   const last = row?.last_sent_at?.getTime();
-  if (last !== undefined && now.getTime() - last < intervalMs) return new Date(last + intervalMs);
+  if (last !== undefined && at.getTime() - last < intervalMs) return new Date(last + intervalMs);
   await sql`
-    insert into rate_slots (key, next_at, last_sent_at) values (${key}, ${now}, ${now})
+    insert into rate_slots (key, next_at, last_sent_at) values (${key}, ${at}, ${at})
     on conflict (key) do update set last_sent_at = excluded.last_sent_at
   `.execute(tx);
   return null;
 }
 
-/** The platform said "slow down": nobody sends to this destination before `until`. */
+/** The platform said "slow down": nobody sends to this destination before `until`, slot or not. */
 export async function pushBackSlots(db: Db, key: string, until: Date): Promise<void> {
   await sql`
-    insert into rate_slots (key, next_at) values (${key}, ${until})
-    on conflict (key) do update set next_at = greatest(rate_slots.next_at, excluded.next_at)
+    insert into rate_slots (key, next_at, blocked_until) values (${key}, ${until}, ${until})
+    on conflict (key) do update set next_at = greatest(rate_slots.next_at, excluded.next_at),
+      blocked_until = greatest(rate_slots.blocked_until, excluded.blocked_until)
   `.execute(db);
 }
 

@@ -51,7 +51,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       key text primary key,
       next_at timestamptz not null,
       -- When the last send to this destination actually went out: the final check before each send.
-      last_sent_at timestamptz
+      last_sent_at timestamptz,
+      -- The platform said "slow down" (429, 99991400, 130101, 45009): nothing goes out before this.
+      blocked_until timestamptz
     );
 
     -- Platform ids found through directory lookups (by email or mobile), next to config's chat ids.

@@ -22,8 +22,8 @@ export interface ChatEventContext {
 
 export interface ChatEventResult {
   outcome: ChatOutcome;
-  /** Text to post back into the chat (message commands); card buttons answer with the outcome. */
-  reply?: { chatId: string; text: string };
+  /** Text to post back (message commands): into the chat, or to the person in a direct chat. */
+  reply?: { target: { kind: 'chat' | 'user'; id: string }; text: string };
 }
 
 const PLATFORM_NAMES: Record<ChatEvent['platform'], string> = { feishu: 'Feishu', slack: 'Slack', dingtalk: 'DingTalk', wecom: 'WeCom', web: 'warroom' };
@@ -45,7 +45,8 @@ export async function handleChatEvent(tx: Db, event: ChatEvent, ctx: ChatEventCo
   if (!command) return { outcome: { ok: true, text: '' } };
   const ref = command.incidentRef ?? room?.incidentId ?? (await incidentOfChat(tx, ctx.provider, event.chatId));
   const result = await perform(tx, event, command.spec, ref, command.text, ctx);
-  return { outcome: result, reply: { chatId: event.chatId, text: result.text } };
+  const target = event.chatType === 'direct' && event.sender.ids[0] ? { kind: 'user' as const, id: event.sender.ids[0] } : { kind: 'chat' as const, id: event.chatId };
+  return { outcome: result, reply: { target, text: result.text } };
 }
 
 async function perform(tx: Db, event: ChatEvent, spec: ChatCommandSpec, ref: string | null, text: string, ctx: ChatEventContext): Promise<ChatOutcome> {

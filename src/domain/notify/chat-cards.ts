@@ -56,6 +56,8 @@ export async function scheduleCardSync(tx: Db, incidentId: string, now: Date): P
       runAt: new Date(now.getTime() + CARD_SYNC_DEBOUNCE_MS),
       jobKey: cardSyncJobKey(card.id),
       jobKeyMode: 'preserve_run_at',
+      // One edit of a card at a time: a change during an edit queues a second one behind it.
+      queueName: cardSyncJobKey(card.id),
       priority: 1,
     });
   }
