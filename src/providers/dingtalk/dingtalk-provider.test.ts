@@ -94,9 +94,24 @@ describe('dingtalk provider', () => {
     const provider = createDingtalkProvider(config());
     expect(provider.info()).toEqual({ id: 'dingtalk', displayName: 'DingTalk', channels: ['dingtalk'] });
     const chat = provider.chat!;
-    expect(Object.keys(chat).sort()).toEqual(['messenger', 'platform', 'rateRule']);
+    expect(Object.keys(chat).sort()).toEqual(['messenger', 'pageRateRule', 'platform', 'rateRule', 'repliesInline']);
     expect(chat.rateRule({ kind: 'chat', id: 'sre' })).toEqual({ key: 'dingtalk:sre', intervalMs: 3000 });
     expect(chat.rateRule({ kind: 'user', id: 'ding-alice' })).toEqual({ key: 'dingtalk:ops', intervalMs: 3000 });
+  });
+
+  it('paces pages against the default robot, whatever ids the recipient has', () => {
+    const chat = createDingtalkProvider(config({ default_robot: 'sre' })).chat!;
+    const robotRule = chat.rateRule({ kind: 'chat', id: 'sre' });
+    expect(robotRule).toEqual({ key: 'dingtalk:sre', intervalMs: 3000 });
+    for (const chatIds of [{}, { dingtalk: 'ding-alice' }, { dingtalk: 'ops' }, { feishu: 'ou_x' }] as Record<string, string>[]) {
+      expect(chat.pageRateRule?.({ ...carol, chatIds })).toEqual(robotRule);
+    }
+    expect(createDingtalkProvider(config()).chat!.pageRateRule?.(carol)?.key).toBe('dingtalk:ops');
+  });
+
+  it('declares that inbound commands are answered inline, so no reply is queued', () => {
+    expect(createDingtalkProvider(config()).chat!.repliesInline).toBe(true);
+    expect(createDingtalkProvider(config({ app: { client_id: 'dingapp', client_secret: 'app-secret' } })).chat!.repliesInline).toBe(true);
   });
 
   it('adds the HTTP callback verifier and the stream connection only when an app is configured', () => {

@@ -52,7 +52,8 @@ describe('dingtalk HTTP callback verifier', () => {
     const result = await verifier.handle(request(signed()));
     expect(result.kind).toBe('event');
     if (result.kind !== 'event') return;
-    expect(result.event).toMatchObject({ type: 'message', eventId: 'msg-http-1', chatId: 'cidGroup==', text: '你好', sender: { ids: ['user123', '$:LWCP_v1:$Ff09GI'], name: '杨xx' }, mentionsBot: true, mentions: [] });
+    const { timestamp, sign } = signed();
+    expect(result.event).toMatchObject({ type: 'message', eventId: `dingtalk-cb:${timestamp}:${sign}`, messageId: 'msg-http-1', chatId: 'cidGroup==', text: '你好', sender: { ids: ['user123', '$:LWCP_v1:$Ff09GI'], name: '杨xx' }, mentionsBot: true, mentions: [] });
     expect(result.reply({ ok: true, text: 'INC-7 acknowledged' })).toEqual({
       status: 200,
       body: { msgtype: 'text', text: { content: 'INC-7 acknowledged' } },
@@ -61,8 +62,8 @@ describe('dingtalk HTTP callback verifier', () => {
     expect(result.reply({ ok: true, text: '' }).body).toEqual({});
   });
 
-  it('accepts timestamps up to an hour either side, with headers in any case', async () => {
-    for (const skew of [-3_600_000, 3_600_000]) {
+  it('accepts timestamps up to five minutes either side, with headers in any case', async () => {
+    for (const skew of [-300_000, 300_000]) {
       expect((await verifier.handle(request(signed(NOW.getTime() + skew)))).kind).toBe('event');
     }
     const { timestamp, sign } = signed();
@@ -72,14 +73,30 @@ describe('dingtalk HTTP callback verifier', () => {
   it.each([
     ['a forged sign', { ...signed(), sign: documentedSign(String(NOW.getTime()), 'guessed-secret') }, /signature is missing or invalid/],
     ['a sign for another timestamp', { ...signed(), timestamp: String(NOW.getTime() - 1) }, /signature is missing or invalid/],
-    ['a stale request (over an hour old)', signed(NOW.getTime() - 3_600_001), /outside the 1 hour window/],
-    ['a request from the future', signed(NOW.getTime() + 3_600_001), /outside the 1 hour window/],
+    ['a stale request (6 minutes old)', signed(NOW.getTime() - 360_000), /outside the 5-minute window/],
+    ['a request just over 5 minutes old', signed(NOW.getTime() - 300_001), /outside the 5-minute window/],
+    ['a request from the future', signed(NOW.getTime() + 300_001), /outside the 5-minute window/],
+    ['a 40-minute-old pair DingTalk itself would still accept', signed(NOW.getTime() - 40 * 60_000), /outside the 5-minute window/],
     ['no sign header', { timestamp: String(NOW.getTime()) }, /missing or invalid/],
     ['no headers at all', {}, /missing or invalid/],
-    ['a timestamp in seconds', signed(Math.floor(NOW.getTime() / 1000)), /outside the 1 hour window/],
+    ['a timestamp in seconds', signed(Math.floor(NOW.getTime() / 1000)), /outside the 5-minute window/],
   ])('refuses %s as UnauthorizedError', async (_case, headers, message) => {
     await expect(async () => verifier.handle(request(headers))).rejects.toThrow(UnauthorizedError);
     await expect(async () => verifier.handle(request(headers))).rejects.toThrow(message);
+  });
+
+  it('gives a reused (timestamp, sign) pair the same event id whatever the body, so dedup makes the replay a no-op', async () => {
+    const headers = signed(NOW.getTime() - 60_000);
+    const first = await verifier.handle(request(headers));
+    const forged = JSON.stringify({ ...message, msgId: 'msg-forged-2', text: { content: 'resolve INC-7' }, senderStaffId: 'attacker' });
+    const replay = await verifier.handle(request(headers, forged, new Date(NOW.getTime() + 60_000)));
+    if (first.kind !== 'event' || replay.kind !== 'event') throw new Error('expected two events');
+    expect(replay.event.eventId).toBe(first.event.eventId);
+    expect(first.event.eventId).toBe(`dingtalk-cb:${headers.timestamp}:${headers.sign}`);
+    // A fresh, legitimately signed callback is a different event.
+    const next = await verifier.handle(request(signed(NOW.getTime() - 59_000)));
+    if (next.kind !== 'event') throw new Error('expected an event');
+    expect(next.event.eventId).not.toBe(first.event.eventId);
   });
 
   it.each([

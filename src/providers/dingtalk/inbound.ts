@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { systemClock, UnauthorizedError, ValidationError } from '../../kernel/index.js';
 import type { ChatActor, ChatEvent, ChatOutcome, InboundReply, InboundRequest, InboundVerifier, MessageAction } from '../api.js';
-import { checkDingtalkSign } from './sign.js';
+import { CALLBACK_WINDOW_MS, checkDingtalkSign } from './sign.js';
 
 /**
  * Inbound DingTalk payloads, shared by the stream connection and the HTTP callback: robot messages
@@ -122,22 +122,35 @@ export function parseDingtalkCardCallback(downstream: DingtalkDownstream, now: D
 
 /**
  * The HTTP mode of an app robot ("outgoing"): DingTalk POSTs the robot message with headers
- * `timestamp` (ms) and `sign` = base64(HMAC-SHA256(appSecret, timestamp + "\n" + appSecret)), and
- * refuses nothing older than an hour, so neither do we. The signature does not cover the body;
- * msgId lets the caller drop replays. The answer body is a robot message DingTalk posts in the
- * chat [U: confirmed only by community code].
+ * `timestamp` (ms) and `sign` = base64(HMAC-SHA256(appSecret, timestamp + "\n" + appSecret)).
+ * The signature does not cover the body, so a captured pair could carry any body while its
+ * timestamp is fresh. Two defences: the window is ±CALLBACK_WINDOW_MS (5 minutes, not DingTalk's
+ * hour), and the event id is derived from the signed pair (`dingtalk-cb:<timestamp>:<sign>`), not
+ * from the unsigned msgId, so warroom's inbound dedup acts on a pair once and any reuse, whatever
+ * its body, is a no-op. The answer body is a robot message DingTalk posts in the chat
+ * [U: confirmed only by community code].
  */
 export function createDingtalkCallbackVerifier(appSecret: string, options: { windowMs?: number } = {}): InboundVerifier {
+  const windowMs = options.windowMs ?? CALLBACK_WINDOW_MS;
+  const minutes = Math.round(windowMs / 60_000);
   return {
     handle(request: InboundRequest) {
-      const check = checkDingtalkSign(appSecret, header(request, 'timestamp'), header(request, 'sign'), request.now, options.windowMs);
-      if (check === 'stale') throw new UnauthorizedError('dingtalk callback timestamp is outside the 1 hour window');
+      const timestamp = header(request, 'timestamp');
+      const sign = header(request, 'sign');
+      const check = checkDingtalkSign(appSecret, timestamp, sign, request.now, windowMs);
+      if (check === 'stale') throw new UnauthorizedError(`dingtalk callback timestamp is outside the ${minutes}-minute window`);
       if (check !== 'ok') throw new UnauthorizedError('dingtalk callback signature is missing or invalid');
       if (request.method.toUpperCase() !== 'POST') throw new ValidationError('dingtalk callbacks are POSTs');
       const message = parseRobotMessageBody(parseJson(request.rawBody.toString('utf8'), 'robot message'));
-      return { kind: 'event', event: robotMessageEvent(message, request.now), reply: replyOf };
+      const event = { ...robotMessageEvent(message, request.now), eventId: callbackEventId(timestamp!, sign!) };
+      return { kind: 'event', event, reply: replyOf };
     },
   };
+}
+
+/** The event id of an HTTP callback: the signed pair itself, the only part a forger cannot vary. */
+export function callbackEventId(timestamp: string, sign: string): string {
+  return `dingtalk-cb:${timestamp}:${sign}`;
 }
 
 /** A reply posted back into the chat: text, or nothing when warroom has nothing to say. */

@@ -8,6 +8,7 @@ import {
   type MessageDoc,
   type MessageRef,
   type NotificationProvider,
+  type RateRule,
   type Recipient,
 } from '../api.js';
 import { dingtalkConfigSchema, type DingtalkConfig, type DingtalkConfigInput, type DingtalkRobot } from './config.js';
@@ -20,6 +21,7 @@ import { createDingtalkLongConnection, DINGTALK_REPLY_ORIGINS, type DingtalkStre
 export { dingtalkConfigSchema, type DingtalkConfig, type DingtalkConfigInput } from './config.js';
 export { ERRCODE_SECURITY, ERRCODE_TOO_FAST, THROTTLE_RETRY_MS } from './errors.js';
 export {
+  callbackEventId,
   createDingtalkCallbackVerifier,
   dingtalkReplyBody,
   parseDingtalkCardCallback,
@@ -39,7 +41,7 @@ export {
   type DingtalkRenderOptions,
   type DingtalkRobotBody,
 } from './render.js';
-export { checkDingtalkSign, dingtalkSign, signedWebhookUrl } from './sign.js';
+export { CALLBACK_WINDOW_MS, checkDingtalkSign, dingtalkSign, signedWebhookUrl } from './sign.js';
 export { createDingtalkLongConnection, DINGTALK_REPLY_ORIGINS, type DingtalkLongConnectionOptions, type DingtalkStreamClient } from './stream.js';
 
 /** DingTalk ignores it; it lets a fake or a proxy tie a delivery to the MessageRef we return. */
@@ -84,6 +86,11 @@ export function createDingtalkProvider(config: DingtalkConfigInput, deps: Dingta
     },
   };
 
+  const rateRule = (target: ChatTarget): RateRule => ({
+    key: `dingtalk:${target.kind === 'chat' ? target.id : settings.default_robot}`,
+    intervalMs: ROBOT_INTERVAL_MS,
+  });
+
   const longConnection = settings.app
     ? createDingtalkLongConnection(settings.app, {
         clock,
@@ -99,7 +106,13 @@ export function createDingtalkProvider(config: DingtalkConfigInput, deps: Dingta
     messenger,
     ...(settings.app ? { inbound: createDingtalkCallbackVerifier(settings.app.client_secret) } : {}),
     ...(longConnection ? { longConnection } : {}),
-    rateRule: (target) => ({ key: `dingtalk:${target.kind === 'chat' ? target.id : settings.default_robot}`, intervalMs: ROBOT_INTERVAL_MS }),
+    rateRule,
+    // Pages always go out through the default robot's group, whoever they @: they count against
+    // that robot's 20-a-minute limit, shared with everything else posted there.
+    pageRateRule: () => rateRule({ kind: 'chat', id: settings.default_robot }),
+    // The stream / HTTP callback answers a command in the chat itself (session webhook or the
+    // callback's reply body), and the messenger cannot post to a conversationId anyway.
+    repliesInline: true,
   };
 
   return {

@@ -1,6 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { checkDingtalkSign, dingtalkSign, signedWebhookUrl } from './sign.js';
+import { CALLBACK_WINDOW_MS, checkDingtalkSign, dingtalkSign, signedWebhookUrl } from './sign.js';
 
 // Computed outside this code base with Python's hmac/base64/urllib (the language of DingTalk's own sample):
 //   base64(hmac.new(b'SECtest0123456789abcdef', b'1736067600000\nSECtest0123456789abcdef', sha256).digest())
@@ -57,15 +57,21 @@ describe('signedWebhookUrl', () => {
 describe('checkDingtalkSign', () => {
   const now = new Date(TS);
 
-  it('accepts the exact signature within an hour either side', () => {
+  it('accepts the exact signature within five minutes either side', () => {
+    expect(CALLBACK_WINDOW_MS).toBe(300_000);
     expect(checkDingtalkSign(SECRET, String(TS), VECTOR, now)).toBe('ok');
-    expect(checkDingtalkSign(SECRET, String(TS), VECTOR, new Date(TS + 3_600_000))).toBe('ok');
-    expect(checkDingtalkSign(SECRET, String(TS), VECTOR, new Date(TS - 3_600_000))).toBe('ok');
+    expect(checkDingtalkSign(SECRET, String(TS), VECTOR, new Date(TS + 300_000))).toBe('ok');
+    expect(checkDingtalkSign(SECRET, String(TS), VECTOR, new Date(TS - 300_000))).toBe('ok');
+  });
+
+  it('takes a wider window only when asked', () => {
+    expect(checkDingtalkSign(SECRET, String(TS), VECTOR, new Date(TS + 3_600_000), 3_600_000)).toBe('ok');
   });
 
   it.each([
-    ['stale', String(TS), VECTOR, new Date(TS + 3_600_001)],
-    ['stale', String(TS), VECTOR, new Date(TS - 3_600_001)],
+    ['stale', String(TS), VECTOR, new Date(TS + 300_001)],
+    ['stale', String(TS), VECTOR, new Date(TS - 300_001)],
+    ['stale', String(TS), VECTOR, new Date(TS + 360_000)],
     ['mismatch', String(TS + 1), VECTOR, now],
     ['mismatch', String(TS), VECTOR.replace('n4d', 'n4e'), now],
     ['mismatch', String(TS), VECTOR.slice(0, -1), now],

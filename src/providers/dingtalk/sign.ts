@@ -25,18 +25,27 @@ export function signedWebhookUrl(webhookUrl: string, secret: string | undefined,
   return url;
 }
 
-/** DingTalk refuses timestamps more than an hour off, and checks callbacks the same way. */
+/** DingTalk refuses outbound robot timestamps more than an hour off its clock. */
 export const SIGN_WINDOW_MS = 60 * 60 * 1000;
+
+/**
+ * How far an inbound callback's timestamp may be from warroom's clock. DingTalk itself would
+ * allow an hour, but its signature covers only the timestamp, not the body: a captured
+ * (timestamp, sign) pair can carry any body for as long as the window lasts. Five minutes keeps
+ * that short while tolerating ordinary clock skew; the verifier also derives the event id from the
+ * pair, so warroom's inbound dedup turns a second use of a pair into a no-op.
+ */
+export const CALLBACK_WINDOW_MS = 5 * 60 * 1000;
 
 export type SignCheck = 'ok' | 'malformed' | 'stale' | 'mismatch';
 
-/** Checks a timestamp/sign pair against `now`; compares in constant time. */
+/** Checks an inbound timestamp/sign pair against `now` (±CALLBACK_WINDOW_MS unless given); compares in constant time. */
 export function checkDingtalkSign(
   secret: string,
   timestamp: string | undefined,
   sign: string | undefined,
   now: Date,
-  windowMs = SIGN_WINDOW_MS,
+  windowMs = CALLBACK_WINDOW_MS,
 ): SignCheck {
   if (!timestamp || !sign || !/^\d{1,15}$/.test(timestamp)) return 'malformed';
   if (Math.abs(now.getTime() - Number(timestamp)) > windowMs) return 'stale';

@@ -170,11 +170,45 @@ describe('feishu inbound: refusals', () => {
 describe('feishu inbound: token-only and legacy cards', () => {
   const tokenOnly = createFeishuInbound({ verification_token: TOKEN });
   const plain = (body: unknown, options: CallbackOptions = {}) => request(body, { encryptKey: undefined, encrypt: false, ...options });
+  const withoutCreateTime = (envelope: ReturnType<typeof card>) => ({ ...envelope, header: { ...envelope.header, create_time: undefined } });
+  const plainWithout = (envelope: ReturnType<typeof card>) => plain(withoutCreateTime(envelope), { unsigned: true });
 
   it('without an encrypt key the verification token decides', () => {
     expect(eventOf(handle(plain(card()), tokenOnly))).toMatchObject({ incidentRef: 'INC-7' });
     expect(refusal(plain(card({ token: 'nope' })), tokenOnly)).toBeInstanceOf(UnauthorizedError);
     expect(refusal(plain(card(), { timestamp: nowSec - 600 }), tokenOnly)).toBeInstanceOf(UnauthorizedError);
+  });
+
+  it('checks the event\'s own create_time against now, with or without a timestamp header', () => {
+    const at = (createTime: string | number | undefined) => {
+      const envelope = card();
+      return { ...envelope, header: { ...envelope.header, create_time: createTime } };
+    };
+    const nowMs = now.getTime();
+    // Fresh create_time and no header at all: accepted, the event's time is the window.
+    expect(eventOf(handle(plain(at(String(nowMs - 60_000)), { unsigned: true }), tokenOnly))).toMatchObject({ incidentRef: 'INC-7' });
+    for (const stale of [String(nowMs - 6 * 60_000), String(nowMs + 6 * 60_000), nowMs - 6 * 60_000, String(nowSec - 360), String((nowMs - 360_000) * 1000)]) {
+      // A replayed capture: an old body, sent with or without a fresh timestamp header.
+      const headerless = refusal(plain(at(stale), { unsigned: true }), tokenOnly);
+      expect(headerless).toBeInstanceOf(UnauthorizedError);
+      expect((headerless as Error).message).toMatch(/create_time/);
+      expect(refusal(plain(at(stale)), tokenOnly)).toBeInstanceOf(UnauthorizedError);
+    }
+    expect(refusal(plain(at('yesterday'), { unsigned: true }), tokenOnly)).toBeInstanceOf(UnauthorizedError);
+  });
+
+  it('refuses a request with neither a timestamp header nor a create_time, but still answers the handshake', () => {
+    const timeless = refusal(plainWithout(card()), tokenOnly);
+    expect(timeless).toBeInstanceOf(UnauthorizedError);
+    expect((timeless as Error).message).toMatch(/neither a timestamp header nor an event create_time/);
+    // With the header (and no create_time) the header's window applies as before.
+    expect(eventOf(handle(plain(withoutCreateTime(card())), tokenOnly))).toMatchObject({ incidentRef: 'INC-7' });
+    // The URL-verification handshake carries no time at all and is still answered.
+    expect(handle(plain(challengeBody(TOKEN, 'chal-token-only'), { unsigned: true }), tokenOnly)).toEqual({
+      kind: 'handshake',
+      reply: { status: 200, body: { challenge: 'chal-token-only' } },
+    });
+    expect(refusal(plain(challengeBody('wrong', 'chal-x'), { unsigned: true }), tokenOnly)).toBeInstanceOf(UnauthorizedError);
   });
 
   it('a legacy v1 card callback signed with sha1 is an action event with a stable derived id', () => {

@@ -74,6 +74,14 @@ describe('feishu provider: identity and config', () => {
     expect(c.rateRule({ kind: 'user', id: 'ou_1' })).toEqual({ key: 'feishu:user:ou_1', intervalMs: 200 });
   });
 
+  it('paces a page by the person\'s Feishu or Lark id, and not at all when there is none', () => {
+    const c = chat();
+    expect(c.pageRateRule?.(bob)).toEqual({ key: 'feishu:user:ou_bob', intervalMs: 200 });
+    expect(c.pageRateRule?.(bob)).toEqual(c.rateRule({ kind: 'user', id: 'ou_bob' }));
+    expect(c.pageRateRule?.({ ...bob, chatIds: { lark: 'ou_larkbob' } })?.key).toBe('feishu:user:ou_larkbob');
+    expect(c.pageRateRule?.({ ...bob, chatIds: { slack: 'U123' } })).toBeNull();
+  });
+
   it('offers a long connection only when configured for it', () => {
     expect(chat().longConnection).toBeUndefined();
     expect(chat({ inbound: 'long_connection' }).longConnection).toBeDefined();
@@ -124,6 +132,19 @@ describe('feishu sender (paging a person)', () => {
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).retryAfterMs).toBe(3000);
     expect(fake.sends()).toHaveLength(1);
+  });
+
+  it('a retryable failure of a later level does not re-ring earlier ones in the same call; the retried send rings all again', async () => {
+    const levels = sender({ urgent: { P0: ['app', 'sms', 'phone', 'app'] } });
+    fake.failNextOn(/urgent_sms$/, { kind: 'fail', status: 429, code: 99991400, retryAfter: 1 });
+    const error = await failure(levels.send(bob, page, { idempotencyKey: 'multi-level' }));
+    expect(error).toBeInstanceOf(RetryableError);
+    // app rang once, sms failed, phone was never tried.
+    expect(fake.urgents().map((u) => u.level)).toEqual(['app']);
+    expect(fake.requests.filter((r) => r.path.includes('/urgent_')).map((r) => r.path.split('/').pop())).toEqual(['urgent_app', 'urgent_sms']);
+    // At least once: the retry (a new call) buzzes every level again, app included.
+    await levels.send(bob, page, { idempotencyKey: 'multi-level' });
+    expect(fake.urgents().map((u) => u.level)).toEqual(['app', 'app', 'sms', 'phone']);
   });
 
   it('a refused buzz does not undo a delivered message', async () => {

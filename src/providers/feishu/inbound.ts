@@ -1,6 +1,15 @@
 import { UnauthorizedError, ValidationError } from '../../kernel/index.js';
 import type { ChatOutcome, InboundReply, InboundRequest, InboundResult, InboundVerifier } from '../api.js';
-import { checkFresh, constantTimeEqual, decryptFeishu, feishuSignature, legacyCardSignature, verifySigned, type SignedHeaders } from './callback-crypto.js';
+import {
+  checkFresh,
+  constantTimeEqual,
+  decryptFeishu,
+  feishuSignature,
+  legacyCardSignature,
+  REPLAY_WINDOW_MS,
+  verifySigned,
+  type SignedHeaders,
+} from './callback-crypto.js';
 import type { FeishuConfig } from './config.js';
 import { isLegacyCard, parseCardAction, parseLegacyCard, parseMessageEvent, type ParsedCallback } from './event-parse.js';
 
@@ -17,7 +26,8 @@ const EMPTY_REPLY: InboundReply = { status: 200, body: {} };
  * The one URL that receives event subscriptions and card callbacks (reference §1.6–1.8), with the
  * checks the SDK leaves out: the signature over the raw body, a ±5 minute replay window, and the
  * verification token, all compared in constant time. With an encrypt_key every request but the
- * URL-verification handshake must be signed; without one, the verification token is all there is.
+ * URL-verification handshake must be signed; without one, the verification token is all there is,
+ * so the event's own create_time must be fresh too, and a request with no time at all is refused.
  */
 export function createFeishuInbound(settings: Pick<FeishuConfig, 'encrypt_key' | 'verification_token' | 'bot_open_id'>): InboundVerifier {
   const { encrypt_key: encryptKey, verification_token: verificationToken } = settings;
@@ -63,6 +73,11 @@ export function createFeishuInbound(settings: Pick<FeishuConfig, 'encrypt_key' |
         return { kind: 'handshake', reply: { status: 200, body: { challenge: payload.challenge } } };
       }
 
+      // Without an encrypt_key nothing is signed: the timestamp header (checked above when sent)
+      // is the requester's word, and it may be left off. The event's own time bounds replays too;
+      // a request with neither is refused, since a captured one could be replayed forever.
+      if (!encryptKey) checkEventFresh(payload, headers, request.now);
+
       if (payload.schema === '2.0') {
         const header = obj(payload.header);
         const event = obj(payload.event);
@@ -79,6 +94,29 @@ export function createFeishuInbound(settings: Pick<FeishuConfig, 'encrypt_key' |
       throw new ValidationError('feishu callback of unknown shape', { field: 'schema' });
     },
   };
+}
+
+/**
+ * Token-only mode: header.create_time of a schema-2.0 event must be within ±REPLAY_WINDOW_MS of
+ * now. Documented in ms; seconds and µs are read as such too (as event-parse's timeOf does), so
+ * a unit slip cannot widen the window. A request with neither that nor a timestamp header is
+ * refused (the URL-verification handshake, which has neither, is answered before this).
+ */
+function checkEventFresh(payload: Json, headers: SignedHeaders, now: Date): void {
+  const created = payload.schema === '2.0' ? obj(payload.header).create_time : undefined;
+  if (created === undefined || created === null || created === '') {
+    if (!headers.timestamp) {
+      throw new UnauthorizedError('feishu callback has neither a timestamp header nor an event create_time; refused as possibly replayed');
+    }
+    return;
+  }
+  const text = typeof created === 'number' ? String(created) : typeof created === 'string' ? created.trim() : '';
+  if (!/^\d{1,20}$/.test(text)) throw new UnauthorizedError('feishu callback: malformed event create_time');
+  const n = Number(text);
+  const ms = n < 1e11 ? n * 1000 : n > 1e14 ? Math.floor(n / 1000) : n;
+  if (Math.abs(now.getTime() - ms) > REPLAY_WINDOW_MS) {
+    throw new UnauthorizedError('feishu callback: event create_time outside the 5 minute window (stale or replayed)');
+  }
 }
 
 function verifyWithKey(headers: SignedHeaders, request: InboundRequest, encryptKey: string): void {

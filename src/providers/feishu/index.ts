@@ -1,12 +1,13 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { silentLogger, systemClock, type Clock, type Logger } from '../../kernel/index.js';
-import type { ChatCapabilities, LongConnection, NotificationProvider } from '../api.js';
+import type { ChatCapabilities, ChatTarget, LongConnection, NotificationProvider, RateRule } from '../api.js';
 import { createFeishuApi } from './client.js';
 import { parseFeishuConfig, type FeishuConfigInput } from './config.js';
 import { createFeishuInbound } from './inbound.js';
 import { createFeishuLongConnection } from './long-connection.js';
 import { createFeishuMessaging } from './messages.js';
 import { createFeishuDirectory, createFeishuRooms } from './rooms.js';
+import { feishuIdOf } from './render.js';
 import { createFeishuSender } from './sender.js';
 
 export { feishuConfigSchema, parseFeishuConfig, type FeishuConfig, type FeishuConfigInput } from './config.js';
@@ -42,6 +43,8 @@ export function createFeishuProvider(config: FeishuConfigInput, deps: FeishuProv
   const longConnection: LongConnection | undefined =
     settings.inbound === 'long_connection' ? createFeishuLongConnection(settings, { clock, logger }) : undefined;
 
+  const rateRule = (target: ChatTarget): RateRule => ({ key: `feishu:${target.kind}:${target.id}`, intervalMs: PER_TARGET_INTERVAL_MS });
+
   const chat: ChatCapabilities = {
     platform: 'feishu',
     messenger: messaging.messenger,
@@ -51,7 +54,13 @@ export function createFeishuProvider(config: FeishuConfigInput, deps: FeishuProv
     directory,
     inbound: createFeishuInbound(settings),
     ...(longConnection ? { longConnection } : {}),
-    rateRule: (target) => ({ key: `feishu:${target.kind}:${target.id}`, intervalMs: PER_TARGET_INTERVAL_MS }),
+    rateRule,
+    // A page is a direct message to the person: their per-user limit, keyed by the id on file
+    // (none when the sender will have to look them up, so nothing to pace by beforehand).
+    pageRateRule: (to) => {
+      const id = feishuIdOf(to.chatIds);
+      return id ? rateRule({ kind: 'user', id }) : null;
+    },
   };
 
   return {

@@ -6,10 +6,16 @@ import { feishuIdOf } from './render.js';
 
 /**
  * Pages one person: the card goes to them directly (a 1:1 chat with the bot), then a page is
- * buzzed with the levels configured for its severity. A retryable buzz failure fails the whole
- * send: the retry re-posts with the same uuid (Feishu hands back the same message) and buzzes
- * again. A permanent buzz failure (no quota, user refused) is logged and the send still counts,
- * since the message itself arrived; the escalation policy's next step covers the missing call.
+ * buzzed with the levels configured for its severity, each level once per call, in order. A
+ * permanent buzz failure (no quota, user refused) is logged and the send still counts, since the
+ * message itself arrived; the escalation policy's next step covers the missing call.
+ *
+ * A retryable buzz failure stops the call there and fails the whole send; nothing inside this
+ * call is retried, so the levels that already rang are not rung again by it. The send is then
+ * retried as a whole (a new call): it re-posts with the same uuid (Feishu hands back the same
+ * message) and buzzes every level again from the first. Buzzing is therefore at-least-once per
+ * level: a retried send re-rings levels that succeeded before the failure (Feishu has no
+ * idempotency key for urgent calls, and nothing here survives between calls to remember them).
  */
 export function createFeishuSender(
   settings: FeishuConfig,
@@ -23,6 +29,7 @@ export function createFeishuSender(
       const userId = await feishuUserOf(to, directory);
       const ref = await messaging.messenger.post({ kind: 'user', id: userId }, doc, options);
       const levels: UrgentLevel[] = doc.kind === 'page' ? (settings.urgent[doc.severity] ?? []) : [];
+      // A Set: a level listed twice in the config still rings once.
       for (const level of [...new Set(levels)]) {
         try {
           const { invalidUserIds } = await messaging.urgent.urgent(ref, [userId], level);

@@ -205,7 +205,20 @@ function chat(state: FakeFeishuState, call: FakeCall, chatId: string): void {
   call.ok({});
 }
 
-/** Member calls are held a little, so two overlapping calls on one chat are caught (232019). */
+/**
+ * Loop turns a held member call waits after its hold time, so a second call already on its way
+ * is seen. Client and fake share one event loop: a stalled process (a loaded CI machine) delays
+ * the second request and the hold's timer alike, and counting turns rather than milliseconds
+ * keeps "two concurrent calls overlap" true however slow the machine is. Costs ~1 ms when idle.
+ */
+const MEMBER_HOLD_TURNS = 100;
+
+/**
+ * Member calls are held, so two overlapping calls on one chat are caught (232019): a call is held
+ * until a second member call on the same chat arrives (which is refused with 232019, and releases
+ * the first at once) or, failing that, for memberHoldMs and MEMBER_HOLD_TURNS more loop turns.
+ * A serialised caller sends its next call only after this answer, so it never overlaps.
+ */
 function members(state: FakeFeishuState, call: FakeCall, options: ImOptions, chatId: string): void {
   const op = call.method === 'POST' ? 'add' : 'remove';
   const memberIdType = call.query.get('member_id_type') ?? 'open_id';
@@ -214,18 +227,39 @@ function members(state: FakeFeishuState, call: FakeCall, options: ImOptions, cha
   if (!c || c.status !== 'normal') return call.fail(400, 232011, 'chat not found');
   if (!ids.length) return call.fail(400, 99992402, 'field validation failed: id_list');
   if (ids.length > 50) return call.fail(400, 232003, 'at most 50 users per call');
-  if (state.membersBusy.has(chatId)) {
+  const held = state.memberHolds.get(chatId);
+  if (held) {
     state.memberCalls.push({ chatId, op, memberIdType, ids, code: 232019 });
-    return call.fail(400, 232019, 'The request you send is not processed in order, please retry.');
+    call.fail(400, 232019, 'The request you send is not processed in order, please retry.');
+    // The overlap is caught; nothing is gained by keeping the first call waiting.
+    return held();
   }
-  state.membersBusy.add(chatId);
-  setTimeout(() => {
-    state.membersBusy.delete(chatId);
+  const apply = () => {
     const invalid = ids.filter((id) => !idFitsType(id, memberIdType) || options.invalidUserIds.has(id));
     const valid = ids.filter((id) => !invalid.includes(id));
     c.members = op === 'add' ? [...new Set([...c.members, ...valid])] : c.members.filter((id) => !valid.includes(id));
     state.memberCalls.push({ chatId, op, memberIdType, ids, code: 0 });
     call.ok(op === 'add' ? { invalid_id_list: invalid, not_existed_id_list: [], pending_approval_id_list: [] } : { invalid_id_list: invalid });
+  };
+  let released = false;
+  let timer: NodeJS.Timeout | undefined;
+  let turn: NodeJS.Immediate | undefined;
+  const release = () => {
+    if (released) return;
+    released = true;
+    clearTimeout(timer);
+    if (turn) clearImmediate(turn);
+    if (state.memberHolds.get(chatId) === release) state.memberHolds.delete(chatId);
+    apply();
+  };
+  state.memberHolds.set(chatId, release);
+  timer = setTimeout(() => {
+    let left = MEMBER_HOLD_TURNS;
+    const spin = () => {
+      if (left-- <= 0) return release();
+      turn = setImmediate(spin);
+    };
+    spin();
   }, options.memberHoldMs);
 }
 

@@ -102,7 +102,8 @@ export class FakeFeishuState {
   chatByUuid = new Map<string, string>();
   messageByUuid = new Map<string, { messageId: string; at: number }>();
   memberCalls: FakeFeishuMemberCall[] = [];
-  membersBusy = new Set<string>();
+  /** Per chat, the release of the member call being held (see members() in fake-feishu-im.ts). */
+  memberHolds = new Map<string, () => void>();
   lookups: { emails: string[]; mobiles: string[] }[] = [];
   cardUpdates: { token: string; card: unknown }[] = [];
   botMessages: FakeFeishuBotMessage[] = [];

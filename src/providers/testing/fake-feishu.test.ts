@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { connect } from 'node:net';
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeFeishu, type FakeFeishu } from './fake-feishu.js';
@@ -32,6 +33,41 @@ async function token(): Promise<string> {
   const { body } = await call('POST', '/open-apis/auth/v3/tenant_access_token/internal', { app_id: APP_ID, app_secret: APP_SECRET });
   return body.tenant_access_token!;
 }
+/** A raw keep-alive connection to the fake, so a test decides exactly when each request's bytes go out. */
+async function rawConnection(): Promise<{ send(request: string): Promise<{ code: number }> }> {
+  const { port } = new URL(fake.url);
+  const socket = connect(Number(port), '127.0.0.1');
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  return {
+    send(request) {
+      const answer = new Promise<{ code: number }>((resolve, reject) => {
+        let text = '';
+        socket.on('data', (chunk: Buffer) => {
+          text += chunk.toString('utf8');
+          const split = text.indexOf('\r\n\r\n');
+          const length = /content-length: (\d+)/i.exec(text)?.[1];
+          if (split >= 0 && length && text.length >= split + 4 + Number(length)) {
+            socket.destroy();
+            resolve(JSON.parse(text.slice(split + 4, split + 4 + Number(length))) as { code: number });
+          }
+        });
+        socket.once('error', reject);
+      });
+      socket.write(request);
+      return answer;
+    },
+  };
+}
+const memberRequest = (chatId: string, id: string, token: string) => {
+  const body = JSON.stringify({ id_list: [id] });
+  return (
+    `POST /open-apis/im/v1/chats/${chatId}/members?member_id_type=open_id HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
+    `Authorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
+};
+const turns = async (n: number) => {
+  for (let i = 0; i < n; i += 1) await new Promise((resolve) => setImmediate(resolve));
+};
 const quiet = { error: () => {}, warn: () => {}, info: () => {}, debug: () => {}, trace: () => {} };
 const card = JSON.stringify({ config: { update_multi: true }, elements: [{ tag: 'div', text: { tag: 'lark_md', content: 'hi' } }] });
 
@@ -102,6 +138,36 @@ describe('fake feishu: chats', () => {
     expect([a.body.code, b.body.code].sort()).toEqual([0, 232019]);
     expect((await add('ou_c')).body.code).toBe(0);
     expect(fake.chat(chatId)!.members).toHaveLength(2);
+  });
+
+  it('still catches the overlap when the process stalls between the two calls (a loaded machine)', async () => {
+    const t = await token();
+    const chatId = String((await call('POST', '/open-apis/im/v1/chats?user_id_type=open_id', { name: 'stall' }, t)).body.data!.chat_id);
+    const [first, second] = await Promise.all([rawConnection(), rawConnection()]);
+    await turns(20); // the fake has accepted both connections
+    const a = first.send(memberRequest(chatId, 'ou_a', t));
+    await turns(20); // the fake holds the first call
+    const b = second.send(memberRequest(chatId, 'ou_b', t));
+    // Descheduled for longer than the 20 ms hold: on waking, the hold's timer is due before the
+    // already-sent second request is read. Holding on by loop turns still sees it.
+    const until = performance.now() + 80;
+    while (performance.now() < until) {
+      // busy: the event loop stalls
+    }
+    const codes = [(await a).code, (await b).code];
+    expect(codes).toEqual([0, 232019]);
+    expect(fake.chat(chatId)!.members).toEqual(['ou_a']);
+  });
+
+  it('serial member calls never overlap; two concurrent ones do', async () => {
+    const t = await token();
+    const chatId = String((await call('POST', '/open-apis/im/v1/chats?user_id_type=open_id', { name: 'quick' }, t)).body.data!.chat_id);
+    const add = (id: string) => call('POST', `/open-apis/im/v1/chats/${chatId}/members?member_id_type=open_id`, { id_list: [id] }, t);
+    for (const id of ['ou_s1', 'ou_s2', 'ou_s3']) expect((await add(id)).body.code).toBe(0);
+    const overlapping = await Promise.all([add('ou_c1'), add('ou_c2')]);
+    expect(overlapping.map((r) => r.body.code).sort()).toEqual([0, 232019]);
+    expect(fake.memberCalls().slice(0, 3).map((c) => c.code)).toEqual([0, 0, 0]);
+    expect(fake.chat(chatId)!.members).toHaveLength(4);
   });
 });
 

@@ -45,7 +45,10 @@ export interface FakeFeishuOptions {
   invalidUserIds?: string[];
   /** Custom bots by webhook token. */
   robots?: Record<string, FakeFeishuRobot>;
-  /** How long each member call is held, so overlapping calls on one chat are caught. */
+  /**
+   * How long a member call is held at least (20 ms by default), so overlapping calls on one chat
+   * are caught; a second call on the chat ends the hold at once. See members() in fake-feishu-im.ts.
+   */
   memberHoldMs?: number;
   onRequest?: RequestListener;
   clock?: Clock;

@@ -4,6 +4,8 @@ import { decryptWecomMessage, verifyWecomSignature, wecomAesKey } from './callba
 
 /** WeCom does not bound callback age; warroom does, so a captured callback cannot be replayed later. */
 export const REPLAY_WINDOW_MS = 5 * 60_000;
+/** Largest callback body read at all; WeCom's encrypted messages are far smaller. */
+export const MAX_BODY_BYTES = 64 * 1024;
 const ACTIONS: ReadonlySet<string> = new Set<MessageAction['id']>(['view', 'ack', 'resolve', 'escalate']);
 /** Card buttons carry `warroom:<action>:<incident ref>` as their key. */
 const ACTION_KEY = /^warroom:([a-z]+):(.+)$/;
@@ -47,6 +49,10 @@ export function createWecomInbound(settings: WecomCallbackSettings): InboundVeri
         return { kind: 'handshake', reply: { status: 200, body: echo, contentType: 'text/plain' } };
       }
       if (method !== 'POST') throw new ValidationError(`wecom callbacks are GET or POST, not ${method}`);
+      // Refused before anything reads it: real callbacks are a few KB of base64.
+      if (request.rawBody.length > MAX_BODY_BYTES) {
+        throw new ValidationError(`wecom callback body exceeds ${MAX_BODY_BYTES} bytes`, { field: 'body' });
+      }
       const outer = request.rawBody.toString('utf8');
       const encrypt = xmlDocument(outer) !== null ? xmlField(outer, 'Encrypt') : undefined;
       if (!encrypt) throw new ValidationError('wecom callback body is not <xml> with an <Encrypt> element', { field: 'Encrypt' });
@@ -121,21 +127,60 @@ function required(query: Record<string, string>, name: string): string {
 /**
  * WeCom's callback XML is flat and tiny, so a full XML parser would only add attack surface
  * (entities, DTDs): this accepts `<xml>…</xml>` with no DOCTYPE and reads single elements.
+ * The outer body is read before its signature is checked, so everything here scans with indexOf
+ * and never runs a backtracking regex over it: each helper is linear in the input's length.
  */
 function xmlDocument(text: string): string | null {
-  const trimmed = text.replace(/^\uFEFF/, '').trim().replace(/^<\?xml[^>]*\?>\s*/, '');
-  if (/<!DOCTYPE|<!ENTITY/i.test(trimmed)) return null;
-  const match = /^<xml>([\s\S]*)<\/xml>$/.exec(trimmed);
-  return match ? match[1]! : null;
+  let trimmed = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).trim();
+  if (trimmed.startsWith('<?xml')) {
+    const end = trimmed.indexOf('?>');
+    if (end === -1) return null;
+    trimmed = trimmed.slice(end + 2).trimStart();
+  }
+  const upper = trimmed.toUpperCase();
+  if (upper.includes('<!DOCTYPE') || upper.includes('<!ENTITY')) return null;
+  if (!trimmed.startsWith('<xml>') || !trimmed.endsWith('</xml>') || trimmed.length < '<xml></xml>'.length) return null;
+  return trimmed.slice('<xml>'.length, trimmed.length - '</xml>'.length);
 }
 
-/** The text of the first <name> element: CDATA as is, plain text with XML entities decoded. */
+const CDATA_OPEN = '<![CDATA[';
+const CDATA_CLOSE = ']]>';
+
+/**
+ * The text of the first <name> element, trimmed: CDATA as is, plain text with XML entities
+ * decoded. Undefined when the element is missing, unclosed, or holds markup other than CDATA.
+ */
 function xmlField(xml: string, name: string): string | undefined {
-  const match = new RegExp(`<${name}>\\s*(?:<!\\[CDATA\\[([\\s\\S]*?)\\]\\]>|([^<]*))\\s*</${name}>`).exec(xml);
-  if (!match) return undefined;
-  return match[1] ?? decodeEntities(match[2] ?? '');
+  const open = `<${name}>`;
+  const close = `</${name}>`;
+  const start = xml.indexOf(open);
+  if (start === -1) return undefined;
+  const contentStart = start + open.length;
+  const cdata = firstNonSpace(xml, contentStart);
+  if (xml.startsWith(CDATA_OPEN, cdata)) {
+    // A CDATA section ends at its first `]]>` (XML forbids one inside), so the element may
+    // contain `</name>` as text (a chat message quoting XML) without cutting the value short.
+    const cdataEnd = xml.indexOf(CDATA_CLOSE, cdata + CDATA_OPEN.length);
+    if (cdataEnd === -1) return undefined;
+    const after = firstNonSpace(xml, cdataEnd + CDATA_CLOSE.length);
+    if (!xml.startsWith(close, after)) return undefined;
+    return xml.slice(cdata + CDATA_OPEN.length, cdataEnd);
+  }
+  const end = xml.indexOf(close, contentStart);
+  if (end === -1) return undefined;
+  const text = xml.slice(contentStart, end);
+  if (text.includes('<')) return undefined;
+  return decodeEntities(text.trim());
 }
 
+/** The index of the first non-whitespace character at or after `from` (xml.length when none). */
+function firstNonSpace(xml: string, from: number): number {
+  let i = from;
+  while (i < xml.length && /\s/.test(xml[i]!)) i += 1;
+  return i;
+}
+
+/** One alternation with no nested quantifier: a single linear pass, safe on unsigned input too. */
 function decodeEntities(text: string): string {
   const named: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
   return text.replace(/&(#x[0-9a-f]+|#\d+|lt|gt|amp|quot|apos);/gi, (whole, entity: string) => {

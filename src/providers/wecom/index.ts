@@ -5,10 +5,12 @@ import {
   type ChannelSender,
   type ChatCapabilities,
   type ChatMessenger,
+  type ChatTarget,
   type DirectoryLookup,
   type Mention,
   type MessageRef,
   type NotificationProvider,
+  type RateRule,
   type Recipient,
   type RoomManager,
 } from '../api.js';
@@ -24,6 +26,7 @@ export {
   renderWecomMessage,
   renderWecomTemplateCard,
   renderWecomText,
+  wecomMobile,
   type WecomDestination,
   type WecomMessage,
   type WecomTemplateCard,
@@ -108,16 +111,25 @@ export function createWecomProvider(config: WecomConfigInput, deps: WecomProvide
     },
   };
 
+  const rateRule = (target: ChatTarget): RateRule => {
+    // Robots: 20 messages a minute each (documented). [U] Apps: no documented per-chat cap; 30
+    // messages a minute to one member is the figure community code quotes.
+    if (target.kind === 'chat' && robots.has(target.id)) return { key: `wecom:robot:${target.id}`, intervalMs: 3000 };
+    if (target.kind === 'chat') return { key: `wecom:chat:${target.id}`, intervalMs: 200 };
+    return { key: `wecom:user:${target.id}`, intervalMs: 2000 };
+  };
+
   const chat: ChatCapabilities = {
     platform: 'wecom',
     messenger,
     ...(client && directory ? { rooms: createRooms(client), directory, inbound: createWecomInbound(callbackSettings(settings)) } : {}),
-    rateRule(target) {
-      // Robots: 20 messages a minute each (documented). [U] Apps: no documented per-chat cap; 30
-      // messages a minute to one member is the figure community code quotes.
-      if (target.kind === 'chat' && robots.has(target.id)) return { key: `wecom:robot:${target.id}`, intervalMs: 3000 };
-      if (target.kind === 'chat') return { key: `wecom:chat:${target.id}`, intervalMs: 200 };
-      return { key: `wecom:user:${target.id}`, intervalMs: 2000 };
+    rateRule,
+    // The page goes where the sender sends it: with the app, to the person (their per-member rule,
+    // when their userid is known without a directory lookup); without it, into the default robot's
+    // group, counting against that robot's limit like every other post there.
+    pageRateRule(to) {
+      if (client) return to.chatIds.wecom ? rateRule({ kind: 'user', id: to.chatIds.wecom }) : null;
+      return defaultRobot ? rateRule({ kind: 'chat', id: defaultRobot.name }) : null;
     },
   };
 

@@ -105,13 +105,30 @@ export function renderWecomText(doc: MessageDoc, mentions: Mention[] = doc.menti
   for (const mention of mentions) {
     if (mention.kind === 'all') userIds.add('@all');
     else if (mention.chatIds.wecom) userIds.add(mention.chatIds.wecom);
-    else if (mention.phone) mobiles.add(mention.phone.trim()); // [U] WeCom matches the phone as stored in its directory
+    else if (mention.phone) {
+      const mobile = wecomMobile(mention.phone);
+      if (mobile) mobiles.add(mobile);
+    }
   }
   return {
     content: fitWithin(before, doc.summary, after, '\n', options.maxBytes ?? TEXT_MAX_BYTES),
     ...(userIds.size > 0 ? { mentioned_list: [...userIds] } : {}),
     ...(mobiles.size > 0 ? { mentioned_mobile_list: [...mobiles] } : {}),
   };
+}
+
+/**
+ * A phone as mentioned_mobile_list wants it. [U] WeCom matches it against the member's directory
+ * mobile, which for mainland China is the bare 11 digits (as DingTalk's atMobiles): "+86"/"0086"
+ * is dropped and spaces, dashes and brackets removed; null when no digits are left.
+ */
+export function wecomMobile(phone: string): string | null {
+  const digits = phone.replace(/\D/g, '');
+  if (!digits) return null;
+  const trimmed = phone.trim();
+  if (trimmed.startsWith('+') && digits.length === 13 && digits.startsWith('86')) return digits.slice(2);
+  if (trimmed.startsWith('00') && digits.length === 15 && digits.startsWith('0086')) return digits.slice(4);
+  return digits;
 }
 
 /**

@@ -161,6 +161,38 @@ describe('wecom inbound callbacks', () => {
     expectNoSecret(error, [TOKEN, AES_KEY]);
   });
 
+  it('refuses a 200 KB body before parsing it, without hanging', async () => {
+    const body = Buffer.from(`<xml><Encrypt>${' '.repeat(200 * 1024)}x</xml>`);
+    const started = performance.now();
+    const error = await failure({ ...post(callback(textXml('x'))), rawBody: body });
+    // A guard against the old cubic regex (seconds for a few KB), not a benchmark: keep it generous.
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as Error).message).toMatch(/exceeds/);
+  });
+
+  it('parses a 60 KB body with an unclosed <Encrypt> in linear time and refuses it as malformed', async () => {
+    for (const filler of [' ', '\t', 'a']) {
+      const body = Buffer.from(`<xml><Encrypt>${filler.repeat(60 * 1024)}x</xml>`);
+      expect(body.length).toBeLessThanOrEqual(64 * 1024);
+      const started = performance.now();
+      const error = await failure({ ...post(callback(textXml('x'))), rawBody: body });
+      expect(performance.now() - started).toBeLessThan(100);
+      expect(error).toBeInstanceOf(ValidationError);
+    }
+  });
+
+  it('reads CDATA and plain elements with surrounding whitespace, and CDATA quoting a closing tag', async () => {
+    const c = callback(textXml('x'));
+    const encrypt = /<Encrypt><!\[CDATA\[(.*)\]\]><\/Encrypt>/.exec(c.rawBody.toString('utf8'))?.[1];
+    expect(encrypt).toBeTruthy();
+    for (const body of [`<xml>\n  <Encrypt>\n <![CDATA[${encrypt}]]>\n </Encrypt>\n</xml>`, `<?xml version="1.0"?>\n<xml><Encrypt> ${encrypt} </Encrypt></xml>`]) {
+      expect((await handle({ ...post(c), rawBody: Buffer.from(body) })).kind).toBe('event');
+    }
+    const quoting = eventOf(await handle(post(callback(textXml('see </Content> here')))));
+    expect(quoting.event).toMatchObject({ text: 'see </Content> here' });
+  });
+
   it('is offered by the provider only when the app is configured', () => {
     const app = { corp_id: CORP_ID, corp_secret: 'corp-secret-0000', agent_id: 1000002, token: TOKEN, encoding_aes_key: AES_KEY };
     expect(createWecomProvider({ app }).chat?.inbound).toBeDefined();

@@ -161,7 +161,8 @@ describe('wecom provider', () => {
     await send({ ...alice, chatIds: {} }, robotsOnly, kitDoc, 'k-2');
     const [byId, byPhone] = wecom.robotMessages(ROBOT_KEY);
     expect(byId!.body).toMatchObject({ msgtype: 'text', text: { mentioned_list: ['alice'] } });
-    expect(byPhone!.body).toMatchObject({ msgtype: 'text', text: { mentioned_mobile_list: ['+8613800000001'] } });
+    // The recipient's "+86" number is @-ed as the bare mainland number WeCom's directory holds.
+    expect(byPhone!.body).toMatchObject({ msgtype: 'text', text: { mentioned_mobile_list: ['13800000001'] } });
     expect((byPhone!.body.text as { content: string }).content).toContain(`ref ${idempotencyMarker('k-2')}`);
     expect(decodeMessageRef(externalId)).toEqual({ platform: 'wecom', chatId: 'ops', messageId: byId!.messageId });
     const nobody = await failure(send({ ...alice, phone: null, chatIds: {} }, robotsOnly));
@@ -230,6 +231,27 @@ describe('wecom provider', () => {
     expect(chat.rateRule({ kind: 'chat', id: 'ops' })).toEqual({ key: 'wecom:robot:ops', intervalMs: 3000 });
     expect(chat.rateRule({ kind: 'chat', id: 'wr0a1b' })).toEqual({ key: 'wecom:chat:wr0a1b', intervalMs: 200 });
     expect(chat.rateRule({ kind: 'user', id: 'alice' })).toEqual({ key: 'wecom:user:alice', intervalMs: 2000 });
+  });
+
+  it('paces a page per person through the app, and against the default robot without it', () => {
+    const withApp = createWecomProvider(config()).chat!;
+    expect(withApp.pageRateRule?.({ ...alice, chatIds: { wecom: 'alice' } })).toEqual({ key: 'wecom:user:alice', intervalMs: 2000 });
+    expect(withApp.pageRateRule?.({ ...alice, chatIds: { wecom: 'alice' } })).toEqual(withApp.rateRule({ kind: 'user', id: 'alice' }));
+    // The userid comes from a directory lookup at send time: nothing to key on beforehand.
+    expect(withApp.pageRateRule?.(alice)).toBeNull();
+
+    const robotMode = createWecomProvider(config({ app: undefined })).chat!;
+    const robotRule = { key: 'wecom:robot:ops', intervalMs: 3000 };
+    expect(robotMode.rateRule({ kind: 'chat', id: 'ops' })).toEqual(robotRule);
+    expect(robotMode.pageRateRule?.({ ...alice, chatIds: { wecom: 'alice' } })).toEqual(robotRule);
+    expect(robotMode.pageRateRule?.(alice)).toEqual(robotRule);
+
+    const twoRobots = createWecomProvider({
+      robots: { ops: { webhook_url: wecom.robotUrl(ROBOT_KEY) }, sre: { webhook_url: wecom.robotUrl(WRONG_KEY) } },
+      default_robot: 'sre',
+      timeout_ms: 300,
+    }).chat!;
+    expect(twoRobots.pageRateRule?.({ ...alice, chatIds: { wecom: 'alice' } })).toEqual({ key: 'wecom:robot:sre', intervalMs: 3000 });
   });
 
   it('validates its config without echoing a key or secret', () => {

@@ -10,6 +10,7 @@ import {
   TEXT_MAX_BYTES,
   TRUNCATION_NOTE,
   utf8Bytes,
+  wecomMobile,
 } from './render.js';
 
 const doc: MessageDoc = {
@@ -102,6 +103,15 @@ describe('renderWecomText', () => {
     expect(text.mentioned_mobile_list).toEqual(['13800000002']);
     expect(text.content.split('\n')[0]).toBe('🚨 [P0] INC-12 订单库主节点不可达');
     expect(text.content).toContain('Acknowledge: https://warroom.example/incidents/12');
+  });
+
+  it('@s mainland phones as the bare 11 digits, without +86, 0086 or punctuation', () => {
+    const phones = ['+8613800000001', '+86 138-0000-0003', '008613800000004', '(138) 0000 0005', '+86 13800000001'];
+    const mentions: Mention[] = phones.map((phone, i) => ({ kind: 'user', userId: `u-${i}`, name: `P${i}`, chatIds: {}, phone }));
+    expect(renderWecomText(doc, mentions).mentioned_mobile_list).toEqual(['13800000001', '13800000003', '13800000004', '13800000005']);
+    expect(wecomMobile('+1 (415) 555-0100')).toBe('14155550100');
+    expect(wecomMobile(' - ')).toBeNull();
+    expect(renderWecomText(doc, [{ kind: 'user', userId: 'u-x', name: 'X', chatIds: {}, phone: '--' }])).not.toHaveProperty('mentioned_mobile_list');
   });
 
   it('omits empty mention lists', () => {
