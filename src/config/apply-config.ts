@@ -4,6 +4,7 @@ import { withTx } from '../db/database.js';
 import { ConflictError } from '../kernel/index.js';
 import type { WarroomConfig } from '../contracts/index.js';
 import { writeAudit } from '../domain/access/index.js';
+import { deleteArticle, upsertArticle } from '../domain/knowledge/index.js';
 import { RUNTIME_SETTINGS_KEY, saveRuntimeSettings } from '../domain/services/index.js';
 import { diffRows, type ConfigChange } from './config-diff.js';
 import { desiredRows, type DesiredRows } from './desired-rows.js';
@@ -38,6 +39,7 @@ export async function applyConfig(db: Db, config: WarroomConfig, options: { dryR
       ...diffRows('integration_key', current.keys, desired.keys, ['service_id', 'name'], (_id, row) => `${row.service_id}/${row.name} (${row.key_hint})`),
       ...diffRows('api_token', current.tokens, desired.tokens, ['token_hash', 'role', 'user_id']),
       ...diffRows('settings', current.settings, desired.settings, ['value']),
+      ...diffRows('knowledge_article', current.articles, desired.articles, ['title', 'body', 'tags', 'service_ids', 'category', 'url']),
     ];
     if (options.dryRun || !changes.length) return { changes, applied: false };
     await guardServiceDeletes(tx, changes);
@@ -73,7 +75,9 @@ async function currentRows(tx: Db, desired: DesiredRows): Promise<Rows> {
     (row) => row.managed_by === 'config' || desired.tokens.has(row.name),
   );
   const settings = await tx.selectFrom('settings').selectAll().where('key', '=', RUNTIME_SETTINGS_KEY).execute();
+  const articles = managed(await tx.selectFrom('kb_articles').select(['id', 'title', 'body', 'tags', 'service_ids', 'category', 'url', 'managed_by']).execute(), desired.articles);
   return {
+    articles: new Map(articles.map((a) => [a.id, { ...a }])),
     users: new Map(users.map((u) => [u.id, { ...u }])),
     teams: new Map(teams.map((t) => [t.id, { ...t, members: members.filter((m) => m.team_id === t.id).map((m) => m.user_id).sort() }])),
     schedules: new Map(schedules.map((sc) => [sc.id, { ...sc }])),
@@ -168,6 +172,12 @@ async function writeChanges(tx: Db, changes: ConfigChange[], desired: DesiredRow
     await tx.insertInto('api_tokens').values(row).onConflict((oc) => oc.column('name').doUpdateSet(row)).execute();
   }
   if (upserts('settings').length) await saveRuntimeSettings(tx, desired.settings.get(RUNTIME_SETTINGS_KEY)!.value);
+  // Articles name services only by id (no foreign key), so their order against services does not matter.
+  for (const id of deletes('knowledge_article')) await deleteArticle(tx, id, { managedBy: 'config' });
+  for (const id of upserts('knowledge_article')) {
+    const a = desired.articles.get(id)!;
+    await upsertArticle(tx, { id, title: a.title, body: a.body, tags: a.tags, serviceIds: a.service_ids, category: a.category, url: a.url }, { managedBy: 'config', now });
+  }
 
 }
 

@@ -108,6 +108,13 @@ export function crossCheckConfig(config: WarroomConfig): ConfigIssue[] {
     const parsed = schema.safeParse(value);
     if (!parsed.success) for (const issue of describeZodError(parsed.error)) issues.push({ path: `channels.${name}.${issue.path}`, message: issue.message });
   }
+  const articles = new Set<string>();
+  config.knowledge_base.articles.forEach((article, i) => {
+    duplicate('knowledge-base article', articles, article.id, `knowledge_base.articles[${i}].id`);
+    article.services.forEach((id, j) => {
+      if (!services.has(id)) issues.push({ path: `knowledge_base.articles[${i}].services[${j}]`, message: `unknown service "${id}"` });
+    });
+  });
   const tokenNames = new Set<string>();
   const tokens = new Set<string>();
   config.api_tokens.forEach((token, i) => {

@@ -57,7 +57,13 @@ export function desiredRows(config: WarroomConfig) {
     config.escalation_policies.map((p) => [p.id, { id: p.id, name: p.name, repeat: p.repeat, levels: p.levels as unknown[], fallback: p.fallback as unknown[] }]),
   );
   const settings = new Map<string, { value: RuntimeSettings }>([[RUNTIME_SETTINGS_KEY, { value: runtimeSettingsFromConfig(config) }]]);
-  return { users, teams, schedules, policies, services, keys, tokens, settings };
+  const articles = new Map(
+    config.knowledge_base.articles.map((a) => [
+      a.id,
+      { id: a.id, title: a.title, body: a.body, tags: [...new Set(a.tags)], service_ids: [...new Set(a.services)], category: a.category ?? null, url: a.url ?? null },
+    ]),
+  );
+  return { users, teams, schedules, policies, services, keys, tokens, settings, articles };
 }
 
 export type DesiredRows = ReturnType<typeof desiredRows>;

@@ -104,6 +104,18 @@ const serviceSchema = z.strictObject({
     .default([]),
 });
 
+/** A knowledge-base article: markdown posted into war rooms when it matches an incident. */
+const knowledgeArticleSchema = z.strictObject({
+  id: slugSchema,
+  title: z.string().trim().min(1).max(300),
+  /** Markdown; a YAML block scalar (body: |) keeps it readable. */
+  body: z.string().max(100_000).default(''),
+  tags: z.array(z.string().trim().min(1).max(64)).max(30).default([]),
+  services: z.array(slugSchema).default([]),
+  category: categorySchema.optional(),
+  url: z.url({ protocol: /^https?$/ }).optional(),
+});
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'must be a time like 09:00 (24:00 allowed as an end)');
 const scheduleSchema = z.strictObject({
   id: slugSchema,
@@ -233,6 +245,7 @@ export const warroomConfigSchema = z.strictObject({
       max_attempts: z.int().min(1).max(20).default(5),
     })
     .prefault({}),
+  knowledge_base: z.strictObject({ articles: z.array(knowledgeArticleSchema).default([]) }).prefault({}),
   /** Incident group chats (war rooms): when they open, who is in them, how they talk. */
   war_rooms: z
     .strictObject({
@@ -295,3 +308,4 @@ export type NotificationsConfig = WarroomConfig['notifications'];
 export type SeverityPolicyConfig = z.infer<typeof severityPolicySchema>;
 export type ChannelsConfig = WarroomConfig['channels'];
 export type WarRoomsConfig = WarroomConfig['war_rooms'];
+export type KnowledgeArticleConfig = WarroomConfig['knowledge_base']['articles'][number];

@@ -6,6 +6,7 @@ import * as core from './migrations/0001-core.js';
 import * as oncall from './migrations/0002-oncall-escalation.js';
 import * as chat from './migrations/0003-chat.js';
 import * as warRooms from './migrations/0004-war-rooms.js';
+import * as knowledge from './migrations/0005-knowledge-base.js';
 import * as followups from './migrations/0006-action-items-decisions.js';
 
 /** Migrations are listed in code, so they ship inside the package and run in a fixed order. */
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-oncall-escalation': oncall,
   '0003-chat': chat,
   '0004-war-rooms': warRooms,
+  '0005-knowledge-base': knowledge,
   '0006-action-items-decisions': followups,
 };
 

@@ -308,6 +308,23 @@ export interface Database {
   incident_roles: IncidentRolesTable;
   action_items: ActionItemsTable;
   decisions: DecisionsTable;
+  kb_articles: KbArticlesTable;
+}
+
+/** Knowledge-base articles (0005-knowledge-base); search_text and search_vector are written by domain/knowledge. */
+export interface KbArticlesTable {
+  id: string;
+  title: string;
+  body: string;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  service_ids: ColumnType<string[], string[] | undefined, string[]>;
+  category: string | null;
+  url: string | null;
+  managed_by: ManagedBy;
+  search_text: ColumnType<string, string | undefined, string>;
+  search_vector: ColumnType<string, string | undefined, string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
 }
 
 export interface ActionItemsTable {

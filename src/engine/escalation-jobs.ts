@@ -51,7 +51,7 @@ export function escalationJobs(deps: EngineDeps & { channels: ChannelRegistry })
       await withTx(deps.db, async (tx) => {
         const outcome = await runEscalationStep(tx, incidentId, deps.clock.now(), escalation());
         // People reached later join the incident's room.
-        if (outcome === 'paged') await enqueue(tx, ROOM_SYNC_TASK, { incidentId }, { jobKey: roomSyncJobKey(incidentId), runAt: deps.clock.now(), jobKeyMode: 'preserve_run_at' });
+        if (outcome === 'paged' || outcome === 'exhausted') await enqueue(tx, ROOM_SYNC_TASK, { incidentId }, { jobKey: roomSyncJobKey(incidentId), runAt: deps.clock.now(), jobKeyMode: 'preserve_run_at' });
       });
     }),
     defineJob(ESCALATION_AUDIT_TASK, (p) => p, async () => {

@@ -24,6 +24,8 @@ const payload = z.object({
   kind: z.enum(ROOM_POST_KINDS),
   key: z.string(),
   doc: z.custom<MessageDoc>().optional(),
+  /** Posts that must follow this one, in order: queued when this one is out. */
+  then: z.array(z.enum(ROOM_POST_KINDS)).default([]),
   slot: z.string().optional(),
   attempt: z.int().default(1),
 });
@@ -33,13 +35,13 @@ export const platformIdOf = (chatIds: Record<string, string>, platform: string):
   platform === 'web' ? undefined : (chatIds[platform] ?? (platform === 'feishu' ? chatIds.lark : undefined));
 
 /** Queues a post into one room; posts to a room go out one at a time, in order. */
-export async function queueRoomPost(tx: Db, roomId: string, post: { kind: RoomPost['kind']; key: string; doc?: MessageDoc }, now: Date): Promise<void> {
+export async function queueRoomPost(tx: Db, roomId: string, post: { kind: RoomPost['kind']; key: string; doc?: MessageDoc; then?: RoomPost['kind'][] }, now: Date): Promise<void> {
   await enqueue(tx, ROOM_POST_TASK, { roomId, ...post }, { queueName: roomQueueName(roomId), jobKey: `room-post:${roomId}:${post.key}`, runAt: now });
 }
 
-/** A new room's first posts: the live card, who is needed and why, the alerts, then the context. */
+/** A new room's first posts, one after the other: the live card, who is needed and why, the alerts, the context. */
 export async function queueIntroPosts(tx: Db, roomId: string, now: Date): Promise<void> {
-  for (const kind of ['card', 'mentions', 'alerts', 'context'] as const) await queueRoomPost(tx, roomId, { kind, key: kind }, now);
+  await queueRoomPost(tx, roomId, { kind: 'card', key: 'card', then: ['mentions', 'alerts', 'context'] }, now);
 }
 
 /** Posts to every open room of an incident (a status update, a notice, a summary). */
@@ -59,18 +61,19 @@ export function roomPostJob(deps: EngineDeps & { channels: ChannelRegistry; know
       if (!chat?.messenger) return null;
       const target = { kind: 'chat' as const, id: room.chat_id };
       const rule = chat.rateRule(target);
-      const doc = await composePost(tx, deps, room.incident_id, room.provider, job);
-      if (!doc) return null;
+      const composed = await composePost(tx, deps, room.incident_id, room.provider, job);
+      if (!composed) return null;
+      const { doc, mentionRows } = composed;
       // The slot is taken last, right before the commit that precedes the send.
       const wait = await takeSlot(tx, rule, job.slot, () => deps.clock.now());
       if (wait) {
         await enqueue(tx, ROOM_POST_TASK, { ...job, slot: wait.toISOString() }, { queueName: roomQueueName(room.id), jobKey: `room-post:${room.id}:${job.key}`, runAt: wait });
         return null;
       }
-      return { room, chat, target, rule, doc };
+      return { room, chat, target, rule, doc, mentionRows };
     });
     if (!prepared) return;
-    const { room, chat, target, rule, doc } = prepared;
+    const { room, chat, target, rule, doc, mentionRows } = prepared;
     let ref: MessageRef;
     try {
       ref = await chat.messenger!.post(target, doc, { idempotencyKey: createHash('sha256').update(`${room.id}:${job.key}`).digest('hex').slice(0, 40) });
@@ -84,6 +87,10 @@ export function roomPostJob(deps: EngineDeps & { channels: ChannelRegistry; know
     }
     await withTx(deps.db, async (tx) => {
       await tx.updateTable('rooms').set((eb) => ({ message_count: eb('message_count', '+', 1), updated_at: now })).where('id', '=', room.id).execute();
+      // Mentions count against budgets once they were really posted.
+      if (mentionRows.length) await tx.insertInto('mentions').values(mentionRows).execute();
+      const [next, ...rest] = job.then;
+      if (next) await queueRoomPost(tx, room.id, { kind: next, key: next, then: rest }, now);
       if (job.kind === 'card') {
         await tx
           .insertInto('chat_messages')
@@ -95,17 +102,20 @@ export function roomPostJob(deps: EngineDeps & { channels: ChannelRegistry; know
   });
 }
 
-async function composePost(tx: Db, deps: EngineDeps & { knowledge: KnowledgeSearch }, incidentId: string, provider: string, job: RoomPost): Promise<MessageDoc | null> {
+type MentionRow = { incident_id: string; user_id: string; severity_class: string; reason: string; suppressed: boolean; at: Date };
+
+async function composePost(tx: Db, deps: EngineDeps & { knowledge: KnowledgeSearch }, incidentId: string, provider: string, job: RoomPost): Promise<{ doc: MessageDoc; mentionRows: MentionRow[] } | null> {
   const publicUrl = deps.settings().publicUrl;
-  if (job.kind === 'doc') return job.doc ?? null;
-  if (job.kind === 'card') return (await composeIncidentCard(tx, incidentId, publicUrl, 'page'))?.doc ?? null;
+  const only = (doc: MessageDoc | null | undefined) => (doc ? { doc, mentionRows: [] } : null);
+  if (job.kind === 'doc') return only(job.doc);
+  if (job.kind === 'card') return only((await composeIncidentCard(tx, incidentId, publicUrl, 'page'))?.doc);
   const incident = await loadRoomIncident(tx, incidentId);
   if (!incident) return null;
-  if (job.kind === 'alerts') return alertDetailsPost(incident, await loadRoomAlerts(tx, incidentId), publicUrl);
+  if (job.kind === 'alerts') return only(alertDetailsPost(incident, await loadRoomAlerts(tx, incidentId), publicUrl));
   if (job.kind === 'context') {
     const knowledge = await deps.knowledge(tx, incidentId, publicUrl);
     const similar = await findSimilarIncidents(tx, incidentId, publicUrl);
-    return contextPost(incident, knowledge, similar, `${publicUrl.replace(/\/$/, '')}/api/v1/incidents/${formatIncidentRef(incident.number)}/document`, publicUrl);
+    return only(contextPost(incident, knowledge, similar, `${publicUrl.replace(/\/$/, '')}/api/v1/incidents/${formatIncidentRef(incident.number)}/document`, publicUrl));
   }
   return composeMentions(tx, deps, incidentId, provider, incident);
 }
@@ -114,7 +124,7 @@ async function composePost(tx: Db, deps: EngineDeps & { knowledge: KnowledgeSear
  * Who is @mentioned, decided when the post goes out: by class and mention budget. Mentions count
  * against budgets once per incident (in its chat room, or the web room when there is none).
  */
-async function composeMentions(tx: Db, deps: EngineDeps, incidentId: string, provider: string, incident: NonNullable<Awaited<ReturnType<typeof loadRoomIncident>>>): Promise<MessageDoc> {
+async function composeMentions(tx: Db, deps: EngineDeps, incidentId: string, provider: string, incident: NonNullable<Awaited<ReturnType<typeof loadRoomIncident>>>): Promise<{ doc: MessageDoc; mentionRows: MentionRow[] }> {
   const now = deps.clock.now();
   const config = deps.settings().warRooms;
   const cls = roomClassOf(incident.severity);
@@ -124,18 +134,18 @@ async function composeMentions(tx: Db, deps: EngineDeps, incidentId: string, pro
   const contacts = await loadUserContacts(tx, invitees.map((i) => i.userId));
   const chatRooms = await tx.selectFrom('rooms').select('provider').where('incident_id', '=', incidentId).where('provider', '!=', WEB_ROOM).where('status', 'in', ['active', 'opening', 'creating']).execute();
   const counts = provider !== WEB_ROOM || chatRooms.length === 0;
-  if (counts) {
-    const rows = [...plan.mention.map((m) => ({ ...m, suppressed: false })), ...plan.suppressed.map((m) => ({ ...m, suppressed: true }))];
-    if (rows.length) await tx.insertInto('mentions').values(rows.map((r) => ({ incident_id: incidentId, user_id: r.userId, severity_class: cls, reason: r.reason, suppressed: r.suppressed, at: now }))).execute();
-  }
+  const mentionRows: MentionRow[] = counts
+    ? [...plan.mention.map((m) => ({ ...m, suppressed: false })), ...plan.suppressed.map((m) => ({ ...m, suppressed: true }))].map((r) => ({ incident_id: incidentId, user_id: r.userId, severity_class: cls, reason: r.reason, suppressed: r.suppressed, at: now }))
+    : [];
   const person = (userId: string): Mention => {
     const c = contacts.get(userId);
     return { kind: 'user', userId, name: c?.name ?? userId, chatIds: c?.chatIds ?? {}, phone: c?.phone ?? null };
   };
-  return mentionsPost(
+  const doc = mentionsPost(
     incident,
     plan.mention.map((m) => ({ mention: person(m.userId), reason: m.reason })),
     plan.suppressed.map((m) => ({ name: contacts.get(m.userId)?.name ?? m.userId, reason: m.reason })),
     deps.settings().publicUrl,
   );
+  return { doc, mentionRows };
 }

@@ -127,6 +127,7 @@ describe('knowledge routes', () => {
     ['a missing title', { body: 'x' }, 'body.title'],
     ['an empty title', { ...ARTICLE, title: '  ' }, 'body.title'],
     ['a bad url', { ...ARTICLE, url: 'not a url' }, 'body.url'],
+    ['a url that is not http(s)', { ...ARTICLE, url: 'javascript:alert(1)' }, 'body.url'],
     ['an unknown category', { ...ARTICLE, category: 'databases' }, 'body.category'],
     ['a service id that is not a slug', { ...ARTICLE, service_ids: ['Payments Team'] }, 'body.service_ids.0'],
     ['an unknown service', { ...ARTICLE, service_ids: ['payments', 'ghost'] }, 'body.service_ids[1]: unknown service "ghost"'],

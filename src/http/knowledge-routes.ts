@@ -20,7 +20,7 @@ const articleBody = z.object({
   tags: z.array(z.string().trim().min(1).max(64)).max(30).default([]),
   service_ids: z.array(slugSchema).max(50).default([]).describe('Services whose incidents this article is most relevant to'),
   category: categorySchema.nullable().default(null).describe('The incident category this article is about'),
-  url: z.url().nullable().default(null).describe('Where the full article lives, if elsewhere'),
+  url: z.url({ protocol: /^https?$/ }).nullable().default(null).describe('Where the full article lives, if elsewhere (http or https)'),
 });
 
 /** The knowledge base: markdown articles posted into war rooms when they match an incident. */

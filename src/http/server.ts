@@ -18,6 +18,7 @@ import { BODY_LIMIT_BYTES } from './server-limits.js';
 import { chatRoutes } from './chat-routes.js';
 import { roomRoutes } from './room-routes.js';
 import { followupRoutes } from './followup-routes.js';
+import { knowledgeRoutes } from './knowledge-routes.js';
 
 export { BODY_LIMIT_BYTES };
 
@@ -62,5 +63,6 @@ export async function buildHttpServer(ctx: HttpContext): Promise<FastifyInstance
   await app.register(async (scope) => chatRoutes(scope, ctx));
   await app.register(async (scope) => roomRoutes(scope, ctx));
   await app.register(async (scope) => followupRoutes(scope, ctx));
+  await app.register(async (scope) => knowledgeRoutes(scope, ctx));
   return app;
 }

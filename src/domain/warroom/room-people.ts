@@ -47,7 +47,7 @@ export async function planInvitees(db: Db, incidentId: string, now: Date, expert
 async function findExperts(db: Db, incident: { id: string; service_id: string | null; category: string; metadata: Record<string, unknown> }, now: Date, limit: number): Promise<Candidate[]> {
   const alertname = ((incident.metadata as { labels?: Record<string, string> }).labels ?? {}).alertname ?? null;
   const rows = await sql<{ user_id: string; number: number; why: string; score: number }>`
-    with similar as (
+    with alike as (
       select i.id, i.number,
         case when ${alertname}::text is not null and i.metadata -> 'labels' ->> 'alertname' = ${alertname}::text then 'same alert'
              when i.service_id is not distinct from ${incident.service_id}::text then 'same service' else 'same category' end as why,
@@ -64,7 +64,7 @@ async function findExperts(db: Db, incident: { id: string; service_id: string | 
     activity as (
       select s.number, s.why, s.similarity, substr(e.actor, 6) as user_id,
         sum(case when e.kind in ('status.acknowledged', 'status.resolved') then 3 else 1 end) as weight
-      from similar s join incident_events e on e.incident_id = s.id
+      from alike s join incident_events e on e.incident_id = s.id
       where e.actor like 'user:%'
       group by s.number, s.why, s.similarity, e.actor
     )

@@ -1,0 +1,3 @@
+export * from './kb-text.js';
+export * from './kb-store.js';
+export * from './kb-search.js';
