@@ -85,6 +85,10 @@ export function roomPostJob(deps: EngineDeps & { channels: ChannelRegistry; know
       });
       return;
     }
+    if (job.kind === 'card' && chat.updater?.pin) {
+      // The live card on top where the platform can pin; a refused pin costs nothing but the pin.
+      await chat.updater.pin(ref).catch((error: Error) => deps.logger.warn({ roomId: room.id, reason: error.message }, 'could not pin the incident card'));
+    }
     await withTx(deps.db, async (tx) => {
       await tx.updateTable('rooms').set((eb) => ({ message_count: eb('message_count', '+', 1), updated_at: now })).where('id', '=', room.id).execute();
       // Mentions count against budgets once they were really posted.

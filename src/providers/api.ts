@@ -60,6 +60,8 @@ export interface ChatMessenger {
 /** Edits a message in place (a live incident card). Updating twice with the same doc is harmless. */
 export interface MessageUpdater {
   update(ref: MessageRef, doc: MessageDoc): Promise<void>;
+  /** Pins the message in its chat where the platform allows (the live card on top). Pinning twice is harmless. */
+  pin?(ref: MessageRef): Promise<void>;
 }
 
 export type UrgentLevel = 'app' | 'sms' | 'phone';

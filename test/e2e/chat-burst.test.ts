@@ -30,6 +30,7 @@ services:
     chat_destinations: [{ provider: feishu, target: ${STORM_CHAT} }]
 notifications:
   budget_exempt: [P0]
+war_rooms: { auto_open: { P0: false } }
 channels:
   feishu: { app_id: cli_burst, app_secret: burst-app-secret-01, domain: "${feishu.url}", verification_token: vtok-burst-001, timeout_ms: 2000 }
   twilio: { account_sid: ${twilio.accountSid}, auth_token: ${TWILIO_TOKEN}, from: "+15550000000", base_url: "${twilio.url}" }

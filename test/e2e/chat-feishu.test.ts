@@ -27,6 +27,8 @@ services:
     escalation_policy: checkout
     integration_keys: [{ key: ${CHECKOUT_KEY} }]
     chat_destinations: [{ provider: feishu, target: ${OPS_CHAT} }]
+# This story is about pages and announcements; war rooms have their own.
+war_rooms: { auto_open: { P0: false, P1: false } }
 channels:
   feishu:
     app_id: cli_e2e

@@ -6,6 +6,8 @@ const RETRYABLE_CODES = new Map<number, string>([
   [232019, 'concurrent member operations on one chat'],
   // [U] "This operation triggers the frequency limit" on IM writes; treated like 99991400.
   [230020, 'rate limited'],
+  // Pin/unpin of one message over 5 QPS ("Pin/Unpin message trigger message_id limit").
+  [230047, 'rate limited (pins on one message)'],
 ]);
 
 /** The tenant token the SDK cached was refused (expired early, app reset): refetch and retry. */

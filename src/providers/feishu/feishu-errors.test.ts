@@ -28,6 +28,7 @@ describe('classifyFeishuFailure', () => {
     ['429 with only Retry-After', axiosError(429, {}, { 'retry-after': '4' }), RetryableError, 4_000],
     ['400 carrying 99991400 (older APIs)', axiosError(400, { code: 99991400, msg: 'limit' }), RetryableError, undefined],
     ['232019 concurrent member calls', axiosError(400, { code: 232019, msg: 'not processed in order' }), RetryableError, undefined],
+    ['230047 pins on one message over 5 QPS', axiosError(400, { code: 230047, msg: 'Pin/Unpin message trigger message_id limit.' }), RetryableError, undefined],
     ['502', axiosError(502, 'Bad Gateway'), RetryableError, undefined],
     ['connection refused', axiosError(undefined, undefined, {}, { code: 'ECONNREFUSED' }), RetryableError, undefined],
     ['axios timeout', axiosError(undefined, undefined, {}, { code: 'ECONNABORTED' }), RetryableError, undefined],

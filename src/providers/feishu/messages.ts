@@ -49,6 +49,11 @@ export function createFeishuMessaging(api: FeishuApi): FeishuMessaging {
       // PATCH replaces the whole card; sending the same doc twice is harmless.
       await api.call('im.message.patch', (c) => c.im.message.patch({ path: { message_id: ref.messageId }, data: { content: body.content } }));
     },
+    async pin(ref: MessageRef) {
+      // POST /open-apis/im/v1/pins. A message already pinned is answered with its existing pin
+      // (code 0, documented), so pinning twice needs no tolerance here. The bot must be in the chat.
+      await api.call('im.pin.create', (c) => c.im.pin.create({ data: { message_id: ref.messageId } }));
+    },
   };
 
   const urgent: UrgentCaller = {

@@ -21,6 +21,8 @@ const TEXT_MAX = 150 * 1024;
 const CARD_MAX = 30 * 1024;
 const UUID_WINDOW_MS = 60 * 60 * 1000;
 const PER_TARGET_QPS = 5;
+/** Pin/unpin calls on one message (reference: "对同一条消息的 Pin 操作不能超过 5 QPS"). */
+const PIN_QPS_PER_MESSAGE = 5;
 
 type Route = [methods: RegExp, path: RegExp, handle: (state: FakeFeishuState, call: FakeCall, options: ImOptions, params: string[]) => void];
 
@@ -29,6 +31,7 @@ const ROUTES: Route[] = [
   [/^POST$/, /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/, (s, c, o, [id]) => createMessage(s, c, o, id)],
   [/^PATCH$/, /^\/open-apis\/im\/v1\/messages\/([^/]+)\/urgent_(app|sms|phone)$/, (s, c, o, [id, level]) => urgent(s, c, o, id!, level as 'app')],
   [/^(PATCH|PUT)$/, /^\/open-apis\/im\/v1\/messages\/([^/]+)$/, (s, c, _o, [id]) => editMessage(s, c, id!)],
+  [/^POST$/, /^\/open-apis\/im\/v1\/pins$/, (s, c, o) => pin(s, c, o)],
   [/^POST$/, /^\/open-apis\/im\/v1\/chats$/, (s, c, o) => createChat(s, c, o)],
   [/^(POST|DELETE)$/, /^\/open-apis\/im\/v1\/chats\/([^/]+)\/members$/, (s, c, o, [id]) => members(s, c, o, id!)],
   [/^(GET|PUT|DELETE)$/, /^\/open-apis\/im\/v1\/chats\/([^/]+)$/, (s, c, _o, [id]) => chat(s, c, id!)],
@@ -160,6 +163,30 @@ function urgent(state: FakeFeishuState, call: FakeCall, options: ImOptions, mess
   const invalid = ids.filter((id) => !idFitsType(id, userIdType) || options.invalidUserIds.has(id));
   state.urgents.push({ messageId, level, userIdType, userIds: ids.filter((id) => !invalid.includes(id)), invalidUserIds: invalid });
   call.ok({ invalid_user_id_list: invalid });
+}
+
+/**
+ * POST /open-apis/im/v1/pins: the message must exist and its group chat still be there. A message
+ * already pinned is answered as documented, with its existing pin (code 0), and pinned only once.
+ * [U] 230001 for an unknown message_id follows the other message routes here; 230045 (chat gone)
+ * and 230047 (over 5 QPS on one message) are the codes Feishu documents for its pin routes.
+ */
+function pin(state: FakeFeishuState, call: FakeCall, options: ImOptions): void {
+  const messageId = typeof call.body.message_id === 'string' ? call.body.message_id : '';
+  if (!messageId) return call.fail(400, 99992402, 'field validation failed: message_id');
+  const message = state.messages.get(messageId);
+  if (!message) return call.fail(400, 230001, 'invalid message_id');
+  const chat = state.chats.get(message.chatId);
+  if (chat && chat.status !== 'normal') return call.fail(400, 230045, 'The chat not exist.');
+  if (!state.allow(`pin:${messageId}`, PIN_QPS_PER_MESSAGE, 1000)) return call.fail(400, 230047, 'Pin/Unpin message trigger message_id limit.');
+  let existing = state.pins.get(messageId);
+  if (!existing) {
+    existing = { messageId, chatId: message.chatId, operatorId: options.appId, operatorIdType: 'app_id', createTime: String(options.clock.now().getTime()) };
+    state.pins.set(messageId, existing);
+  }
+  call.ok({
+    pin: { message_id: existing.messageId, chat_id: existing.chatId, operator_id: existing.operatorId, operator_id_type: existing.operatorIdType, create_time: existing.createTime },
+  });
 }
 
 function createChat(state: FakeFeishuState, call: FakeCall, options: ImOptions): void {

@@ -58,6 +58,16 @@ export interface FakeFeishuUrgent {
   invalidUserIds: string[];
 }
 
+/** A message pinned in its chat (POST /open-apis/im/v1/pins); one per message however often it is pinned. */
+export interface FakeFeishuPin {
+  messageId: string;
+  chatId: string;
+  operatorId: string;
+  operatorIdType: 'app_id';
+  /** Milliseconds, as a string, as Feishu answers it. */
+  createTime: string;
+}
+
 export interface FakeFeishuChat {
   chatId: string;
   name: string;
@@ -98,6 +108,7 @@ export class FakeFeishuState {
   sends: FakeFeishuSend[] = [];
   edits: FakeFeishuEdit[] = [];
   urgents: FakeFeishuUrgent[] = [];
+  pins = new Map<string, FakeFeishuPin>();
   chats = new Map<string, FakeFeishuChat>();
   chatByUuid = new Map<string, string>();
   messageByUuid = new Map<string, { messageId: string; at: number }>();

@@ -23,6 +23,7 @@ import {
   type FakeFeishuEdit,
   type FakeFeishuMemberCall,
   type FakeFeishuMessage,
+  type FakeFeishuPin,
   type FakeFeishuRobot,
   type FakeFeishuSend,
   type FakeFeishuUrgent,
@@ -73,6 +74,8 @@ export interface FakeFeishu {
   patches(): FakeFeishuEdit[];
   edits(): FakeFeishuEdit[];
   urgents(): FakeFeishuUrgent[];
+  /** Pinned messages, one entry per message however often it was pinned (repeats answer the first pin). */
+  pins(): FakeFeishuPin[];
   chats(): FakeFeishuChat[];
   chat(chatId: string): FakeFeishuChat | undefined;
   memberCalls(): FakeFeishuMemberCall[];
@@ -113,7 +116,7 @@ const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
  * A local stand-in for the Feishu open platform (reference §6 "Feishu" items 1–11 and 14): tenant
  * tokens checked against the app's credentials, a Bearer token on everything else, chats and
  * members (232019 when member calls on one chat overlap), messages with uuid dedup and size
- * limits, card patches, buzzes, the contact lookup, delayed card updates, 5 QPS per receive_id
+ * limits, card patches, buzzes, pins, the contact lookup, delayed card updates, 5 QPS per receive_id
  * (counted in rateViolations), and the custom-bot webhook with its signature and limits.
  * Faults queued with throttleNext & co. hit the next authorised call, never the token endpoint.
  */
@@ -213,6 +216,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     patches: () => state.edits.filter((e) => e.method === 'PATCH'),
     edits: () => state.edits.filter((e) => e.method === 'PUT'),
     urgents: () => [...state.urgents],
+    pins: () => [...state.pins.values()].map((p) => ({ ...p })),
     chats: () => [...state.chats.values()],
     chat: (chatId) => state.chats.get(chatId),
     memberCalls: () => [...state.memberCalls],
