@@ -26,6 +26,7 @@ import { roomOpenJob } from './engine/room-open.js';
 import { postToRooms, roomPostJob } from './engine/room-post.js';
 import { actionItemReminderJob, reminderToRooms } from './engine/action-item-jobs.js';
 import { roomFollowupJobs } from './engine/room-followups.js';
+import { mentionDigestJob } from './engine/mention-digest.js';
 import { incidentKnowledge } from './engine/room-knowledge.js';
 import { roomScheduling } from './engine/room-scheduling.js';
 import { enqueue } from './queue/index.js';
@@ -130,6 +131,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
           roomOpenJob(engine),
           roomPostJob({ ...engine, knowledge: incidentKnowledge }),
           ...roomFollowupJobs(engine),
+          mentionDigestJob(engine),
           actionItemReminderJob({ ...engine, deliver: reminderToRooms(postToRooms, clock, { publicUrl: () => currentSettings().publicUrl }) }),
         ],
       });

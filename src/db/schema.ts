@@ -416,6 +416,7 @@ export interface MentionsTable {
   reason: string;
   suppressed: boolean;
   at: Date;
+  digested_at: Generated<Date | null>;
 }
 
 export interface ChatMessagesTable {

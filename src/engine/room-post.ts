@@ -17,6 +17,7 @@ import type { EngineDeps } from './incident-jobs.js';
 import { cardHash, composeIncidentCard } from './chat-card.js';
 import { afterChatFailure, takeSlot } from './chat-pacing.js';
 import type { KnowledgeSearch } from './room-knowledge.js';
+import { MENTION_DIGEST_TASK, mentionDigestJobKey } from './mention-digest.js';
 
 export const ROOM_POST_KINDS = ['card', 'mentions', 'alerts', 'context', 'doc'] as const;
 const payload = z.object({
@@ -93,6 +94,9 @@ export function roomPostJob(deps: EngineDeps & { channels: ChannelRegistry; know
       await tx.updateTable('rooms').set((eb) => ({ message_count: eb('message_count', '+', 1), updated_at: now })).where('id', '=', room.id).execute();
       // Mentions count against budgets once they were really posted.
       if (mentionRows.length) await tx.insertInto('mentions').values(mentionRows).execute();
+      for (const userId of new Set(mentionRows.filter((m) => m.suppressed).map((m) => m.user_id))) {
+        await enqueue(tx, MENTION_DIGEST_TASK, { userId }, { jobKey: mentionDigestJobKey(userId), runAt: new Date(now.getTime() + deps.settings().notifications.digest_after), jobKeyMode: 'preserve_run_at' });
+      }
       const [next, ...rest] = job.then;
       if (next) await queueRoomPost(tx, room.id, { kind: next, key: next, then: rest }, now);
       if (job.kind === 'card') {

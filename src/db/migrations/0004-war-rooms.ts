@@ -74,7 +74,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       severity_class text not null,
       reason text not null,
       suppressed boolean not null,
-      at timestamptz not null
+      at timestamptz not null,
+      -- Held-back mentions go out as one digest; this marks the ones already in one.
+      digested_at timestamptz
     );
     create index mentions_budget on mentions (user_id, severity_class, at) where not suppressed;
   `.execute(db);

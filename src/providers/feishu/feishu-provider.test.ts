@@ -230,6 +230,72 @@ describe('feishu messenger, updater and urgent', () => {
   });
 });
 
+describe('feishu pin (the live card on top of the war room)', () => {
+  const key = { idempotencyKey: 'pin-post' };
+  const roomCard = async (c: ChatCapabilities) => {
+    const { chatId } = await c.rooms!.createRoom({ name: 'INC-3', memberIds: [], idempotencyKey: 'room-pin' });
+    return c.messenger!.post({ kind: 'chat', id: chatId }, page, key);
+  };
+
+  it('pins the card with POST /open-apis/im/v1/pins, and the fake records it', async () => {
+    const c = chat();
+    const ref = await roomCard(c);
+    await c.updater!.pin!(ref);
+    expect(fake.pins()).toEqual([{ messageId: ref.messageId, chatId: ref.chatId, operatorId: APP_ID, operatorIdType: 'app_id', createTime: expect.stringMatching(/^\d+$/) }]);
+    const request = fake.requests.find((r) => r.path === '/open-apis/im/v1/pins');
+    expect(request).toMatchObject({ method: 'POST', status: 200, body: { message_id: ref.messageId } });
+  });
+
+  it('pinning twice succeeds and leaves one pin', async () => {
+    const c = chat();
+    const ref = await roomCard(c);
+    await c.updater!.pin!(ref);
+    await expect(c.updater!.pin!(ref)).resolves.toBeUndefined();
+    expect(fake.requests.filter((r) => r.path === '/open-apis/im/v1/pins').map((r) => r.status)).toEqual([200, 200]);
+    expect(fake.pins()).toHaveLength(1);
+  });
+
+  it('pinning a message Feishu does not know is a PermanentError naming the call, without the secret', async () => {
+    const error = await failure(chat().updater!.pin!({ platform: 'feishu', chatId: 'oc_x', messageId: 'om_missing' }));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toMatch(/im\.pin\.create.*230001/);
+    expectNoSecret(error, [APP_SECRET]);
+    expect(fake.pins()).toHaveLength(0);
+  });
+
+  it('pinning in a disbanded room is a PermanentError', async () => {
+    const c = chat();
+    const ref = await roomCard(c);
+    await c.rooms!.closeRoom(ref.chatId, 'disband');
+    const error = await failure(c.updater!.pin!(ref));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toMatch(/230045/);
+  });
+
+  it('a throttled pin is a RetryableError with the reset hint; the retry pins', async () => {
+    const c = chat();
+    const ref = await roomCard(c);
+    fake.failNextOn(/\/im\/v1\/pins$/, { kind: 'fail', status: 429, code: 99991400, retryAfter: 2 });
+    const error = await failure(c.updater!.pin!(ref));
+    expect(error).toBeInstanceOf(RetryableError);
+    expect((error as RetryableError).retryAfterMs).toBe(2000);
+    expect(fake.pins()).toHaveLength(0);
+    await c.updater!.pin!(ref);
+    expect(fake.pins()).toHaveLength(1);
+  });
+
+  it('over 5 pins a second on one message (230047) is a RetryableError', async () => {
+    const c = chat();
+    const ref = await roomCard(c);
+    const results = await Promise.all(Array.from({ length: 6 }, () => failure(c.updater!.pin!(ref))));
+    const errors = results.filter((e) => e !== undefined);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(RetryableError);
+    expect((errors[0] as Error).message).toMatch(/230047/);
+    expect(fake.pins()).toHaveLength(1);
+  });
+});
+
 describe('feishu destination rate limit', () => {
   it('posting as fast as possible trips the 5 QPS limit; spacing by rateRule keeps under it', async () => {
     const c = chat();

@@ -33,7 +33,7 @@ export interface SlackProviderDeps {
 
 /**
  * Slack through the official Web API client: pages as DMs, war-room channels, live cards edited
- * with chat.update, email lookups and signed callbacks. The SDK neither retries nor sleeps on 429
+ * with chat.update and pinned with pins.add, email lookups and signed callbacks. The SDK neither retries nor sleeps on 429
  * (retries: 0, rejectRateLimitedCalls): warroom retries through durable jobs instead.
  */
 export function createSlackProvider(config: SlackConfigInput, deps: SlackProviderDeps = {}): NotificationProvider {
@@ -96,6 +96,15 @@ export function createSlackProvider(config: SlackConfigInput, deps: SlackProvide
     updater: {
       async update(ref, doc) {
         await callSlack('chat.update', () => client.chat.update({ channel: ref.chatId, ts: ref.messageId, ...renderSlackBlocks(doc) }));
+      },
+      async pin(ref) {
+        // Needs the pins:write scope. The goal (the card is pinned) already holds on already_pinned.
+        try {
+          await callSlack('pins.add', () => client.pins.add({ channel: ref.chatId, timestamp: ref.messageId }));
+        } catch (error) {
+          if (slackErrorCode(error) === 'already_pinned') return;
+          throw error;
+        }
       },
     },
     rooms: createSlackRooms(client),

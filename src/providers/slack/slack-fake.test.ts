@@ -54,6 +54,22 @@ describe('the fake Slack', () => {
     }
   });
 
+  it('pins.add needs a channel and a message in it, and answers already_pinned on a repeat', async () => {
+    const headers = { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' };
+    const form = (params: Record<string, string>) => ({ headers, body: new URLSearchParams(params).toString() });
+    const posted = await call('chat.postMessage', form({ channel: channelId, text: 'card' }));
+    const ts = String(posted.ts);
+    expect(await call('pins.add', form({ channel: channelId, timestamp: ts }))).toEqual({ ok: true });
+    expect(await call('pins.add', form({ channel: channelId, timestamp: ts }))).toEqual({ ok: false, error: 'already_pinned' });
+    expect(await call('pins.add', form({ channel: channelId, timestamp: '1.000001' }))).toEqual({ ok: false, error: 'message_not_found' });
+    expect(await call('pins.add', form({ channel: 'C999999999', timestamp: ts }))).toEqual({ ok: false, error: 'channel_not_found' });
+    expect(await call('pins.add', form({ channel: channelId }))).toEqual({ ok: false, error: 'no_item_specified' });
+    expect(await call('pins.add', { headers: { ...headers, authorization: 'Bearer xoxb-nope' }, body: '' })).toEqual({ ok: false, error: 'invalid_auth' });
+    expect(fake.pins()).toEqual([{ channel: channelId, ts }]);
+    fake.reset();
+    expect(fake.pins()).toEqual([]);
+  });
+
   it('refuses a message that breaks Block Kit limits with invalid_blocks', async () => {
     const headers = { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' };
     const header = JSON.stringify([{ type: 'header', text: { type: 'plain_text', text: 'x'.repeat(151) } }]);

@@ -170,6 +170,47 @@ describe('slack sender and messenger', () => {
     expect((error as Error).message).toBe('slack chat.update failed: message_not_found');
   });
 
+  it('pins a card with pins.add (channel + timestamp), and the fake records it', async () => {
+    const chat = provider().chat!;
+    const ref = await chat.messenger!.post({ kind: 'chat', id: channelId }, kitDoc, { idempotencyKey: 'pin-1' });
+    await chat.updater!.pin!(ref);
+    expect(fake.pins()).toEqual([{ channel: channelId, ts: ref.messageId }]);
+    const request = fake.requests.find((r) => r.path === '/api/pins.add');
+    expect(request!.body).toMatchObject({ channel: channelId, timestamp: ref.messageId });
+    expect(request!.rawBody).not.toContain(BOT_TOKEN);
+  });
+
+  it('pinning twice succeeds: already_pinned is the goal reached', async () => {
+    const chat = provider().chat!;
+    const ref = await chat.messenger!.post({ kind: 'chat', id: channelId }, kitDoc, { idempotencyKey: 'pin-2' });
+    await chat.updater!.pin!(ref);
+    await expect(chat.updater!.pin!(ref)).resolves.toBeUndefined();
+    expect(fake.requests.filter((r) => r.path === '/api/pins.add').map((r) => r.refusal)).toEqual([undefined, 'already_pinned']);
+    expect(fake.pins()).toHaveLength(1);
+  });
+
+  it('pinning a message Slack does not know is a PermanentError (message_not_found) without the token', async () => {
+    const error = await failure(provider().chat!.updater!.pin!({ platform: 'slack', chatId: channelId, messageId: '1.000001' }));
+    expect(error).toBeInstanceOf(PermanentError);
+    expect((error as Error).message).toBe('slack pins.add failed: message_not_found');
+    expectNoSecret(error, SECRETS);
+    expect(fake.pins()).toHaveLength(0);
+  });
+
+  it('a throttled pin is a RetryableError with Retry-After; a platform ratelimited answer too', async () => {
+    const chat = provider().chat!;
+    const ref = await chat.messenger!.post({ kind: 'chat', id: channelId }, kitDoc, { idempotencyKey: 'pin-3' });
+    fake.throttleNext(4);
+    const throttled = await failure(chat.updater!.pin!(ref));
+    expect(throttled).toBeInstanceOf(RetryableError);
+    expect((throttled as RetryableError).retryAfterMs).toBe(4000);
+    fake.rejectNext('ratelimited');
+    expect(await failure(chat.updater!.pin!(ref))).toBeInstanceOf(RetryableError);
+    expect(fake.pins()).toHaveLength(0);
+    await chat.updater!.pin!(ref);
+    expect(fake.pins()).toEqual([{ channel: channelId, ts: ref.messageId }]);
+  });
+
   it('the per-channel limit answers 429 with Retry-After 1 past a short burst, and the rate rule asks for 1 s spacing', async () => {
     const clock = new FakeClock();
     const metered = await startFakeSlack({ botToken: BOT_TOKEN, clock, postBurst: 3 });

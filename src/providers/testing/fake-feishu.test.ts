@@ -128,6 +128,34 @@ describe('fake feishu: messages', () => {
   });
 });
 
+describe('fake feishu: pins', () => {
+  it('pins an existing message once, answers a repeat with the first pin, and refuses unknown messages and tokens', async () => {
+    const t = await token();
+    const sent = await call('POST', '/open-apis/im/v1/messages?receive_id_type=open_id', { receive_id: 'ou_a', msg_type: 'interactive', content: card }, t);
+    const id = String(sent.body.data!.message_id);
+    const first = await call('POST', '/open-apis/im/v1/pins', { message_id: id }, t);
+    expect(first.body).toMatchObject({ code: 0, data: { pin: { message_id: id, chat_id: String(sent.body.data!.chat_id), operator_id: APP_ID, operator_id_type: 'app_id' } } });
+    const again = await call('POST', '/open-apis/im/v1/pins', { message_id: id }, t);
+    expect(again.body).toEqual(first.body);
+    expect(fake.pins()).toHaveLength(1);
+    expect((await call('POST', '/open-apis/im/v1/pins', { message_id: 'om_nope' }, t)).body.code).toBe(230001);
+    expect((await call('POST', '/open-apis/im/v1/pins', {}, t)).body.code).toBe(99992402);
+    const unauthorised = await call('POST', '/open-apis/im/v1/pins', { message_id: id });
+    expect([unauthorised.status, unauthorised.body.code]).toEqual([401, 99991663]);
+    fake.reset();
+    expect(fake.pins()).toEqual([]);
+  });
+
+  it('refuses a sixth pin call a second on one message with 230047', async () => {
+    const t = await token();
+    const sent = await call('POST', '/open-apis/im/v1/messages?receive_id_type=open_id', { receive_id: 'ou_a', msg_type: 'interactive', content: card }, t);
+    const id = String(sent.body.data!.message_id);
+    const codes: number[] = [];
+    for (let i = 0; i < 6; i += 1) codes.push((await call('POST', '/open-apis/im/v1/pins', { message_id: id }, t)).body.code);
+    expect(codes).toEqual([0, 0, 0, 0, 0, 230047]);
+  });
+});
+
 describe('fake feishu: chats', () => {
   it('answers 232019 when two member calls on one chat overlap', async () => {
     const t = await token();

@@ -31,6 +31,9 @@ export interface SlackWorkspace {
   nextTs(): string;
   rememberMessage(channel: string, ts: string): void;
   requireMessage(channel: string, ts: string): void;
+  /** pins.add: the message must exist where the bot can see it; already_pinned on a repeat. */
+  pin(channel: string, ts: string): void;
+  pins(): { channel: string; ts: string }[];
   create(name: string, isPrivate: boolean): Record<string, unknown>;
   invite(channel: string, users: string[], force: boolean): { channel: Record<string, unknown>; errors: { user: string; error: string }[] };
   kick(channel: string, user: string): void;
@@ -56,6 +59,7 @@ export function createSlackWorkspace(options: { botUserId: string; users: FakeSl
   let channels = new Map<string, FakeSlackChannel>();
   const seeds: FakeSlackChannel[] = [];
   let messageKeys = new Set<string>();
+  let pinned: { channel: string; ts: string }[] = [];
   let channelSeq = 0;
   let tsSeq = 99;
 
@@ -76,6 +80,11 @@ export function createSlackWorkspace(options: { botUserId: string; users: FakeSl
     if (channel.archived) throw new SlackApiError('is_archived');
     if (!channel.members.includes(botUserId)) throw new SlackApiError('not_in_channel');
     return channel;
+  };
+  // A DM with a person in the directory, or a channel the bot can use, holding that message.
+  const requireMessage = (channel: string, ts: string) => {
+    if (!(channel.startsWith('D') && dmUser(channel))) usableChannel(channel);
+    if (!messageKeys.has(`${channel}/${ts}`)) throw new SlackApiError('message_not_found');
   };
   const checkName = (name: string, except?: string) => {
     if (!name) throw new SlackApiError('invalid_name_required');
@@ -110,10 +119,14 @@ export function createSlackWorkspace(options: { botUserId: string; users: FakeSl
       return `${Math.floor(clock.now().getTime() / 1000)}.${String(tsSeq % 1_000_000).padStart(6, '0')}`;
     },
     rememberMessage: (channel, ts) => void messageKeys.add(`${channel}/${ts}`),
-    requireMessage(channel, ts) {
-      if (!(channel.startsWith('D') && dmUser(channel))) usableChannel(channel);
-      if (!messageKeys.has(`${channel}/${ts}`)) throw new SlackApiError('message_not_found');
+    requireMessage,
+    pin(channel, ts) {
+      if (!ts) throw new SlackApiError('no_item_specified');
+      requireMessage(channel, ts);
+      if (pinned.some((p) => p.channel === channel && p.ts === ts)) throw new SlackApiError('already_pinned');
+      pinned.push({ channel, ts });
     },
+    pins: () => pinned.map((p) => ({ ...p })),
     create(name, isPrivate) {
       checkName(name);
       const channel = newChannel(name, isPrivate, [], false);
@@ -179,6 +192,7 @@ export function createSlackWorkspace(options: { botUserId: string; users: FakeSl
     reset() {
       channels = new Map(seeds.map((s) => [s.id, { ...s, members: [...s.members] }]));
       messageKeys = new Set();
+      pinned = [];
     },
   };
 }

@@ -62,6 +62,8 @@ export interface FakeSlack {
   readonly requests: RecordedRequest[];
   messages(): FakeSlackMessage[];
   updates(): FakeSlackUpdate[];
+  /** Messages pinned with pins.add, in order; a repeat is refused with already_pinned and not listed again. */
+  pins(): { channel: string; ts: string }[];
   channels(): FakeSlackChannel[];
   invites(): FakeSlackInvite[];
   users(): FakeSlackUser[];
@@ -95,7 +97,7 @@ const POST_INTERVAL_MS = 1000;
 /**
  * A local stand-in for the Slack Web API (reference §6 "Slack"): form or JSON bodies, bearer-token
  * auth answered as Slack does (HTTP 200 {ok:false,error}), conversations.create / invite / kick /
- * rename / setPurpose / archive, chat.postMessage / update, users.lookupByEmail, a 1 msg/s per
+ * rename / setPurpose / archive, chat.postMessage / update, pins.add, users.lookupByEmail, a 1 msg/s per
  * channel limit with a short burst, and injected 429 / 5xx / refusals / hangs.
  */
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
@@ -147,6 +149,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       updates.push({ channel, ts, body: redactToken(p), at: clock.now() });
       return { ok: true, channel, ts, text: p.text ?? '' };
     },
+    'pins.add': (p) => (workspace.pin(str(p.channel), str(p.timestamp)), { ok: true }),
     'conversations.create': (p) => ({ ok: true, channel: workspace.create(str(p.name), p.is_private === true || p.is_private === 'true') }),
     'conversations.invite': (p) => {
       const channel = str(p.channel);
@@ -219,6 +222,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     requests,
     messages: () => [...messages],
     updates: () => [...updates],
+    pins: () => workspace.pins(),
     channels: () => workspace.channels(),
     invites: () => [...invites],
     users: () => workspace.users(),
