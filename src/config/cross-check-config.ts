@@ -108,6 +108,12 @@ export function crossCheckConfig(config: WarroomConfig): ConfigIssue[] {
     const parsed = schema.safeParse(value);
     if (!parsed.success) for (const issue of describeZodError(parsed.error)) issues.push({ path: `channels.${name}.${issue.path}`, message: issue.message });
   }
+  (config.war_rooms.platforms ?? []).forEach((platform, i) => {
+    const path = `war_rooms.platforms[${i}]`;
+    if (!config.channels[platform]) issues.push({ path, message: `channels.${platform} is not configured` });
+    else if (platform === 'feishu_bot' || platform === 'dingtalk') issues.push({ path, message: `${platform} robots cannot create group chats; use feishu, slack or wecom (with its app)` });
+    else if (platform === 'wecom' && !(config.channels.wecom as { app?: unknown }).app) issues.push({ path, message: 'wecom needs its app section to create group chats (appchat)' });
+  });
   const articles = new Set<string>();
   config.knowledge_base.articles.forEach((article, i) => {
     duplicate('knowledge-base article', articles, article.id, `knowledge_base.articles[${i}].id`);

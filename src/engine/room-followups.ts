@@ -4,6 +4,7 @@ import type { Mention } from '../contracts/index.js';
 import { escalateNow } from '../domain/escalation/index.js';
 import { recordTimeline, systemActor } from '../domain/incidents/index.js';
 import { loadUserContacts } from '../domain/notify/index.js';
+import { listDecisions, openActionItemsSummary, summariseDecisions } from '../domain/followups/index.js';
 import {
   ROOM_CADENCE_TASK, ROOM_CHECKIN_TASK, ROOM_CLOSE_TASK, ROOM_SYNC_TASK, WEB_ROOM, changesSince, loadRoomAlerts, loadRoomIncident, noticePost,
   planInvitees, resolutionPost, roomCadenceJobKey, statusCadenceMs, statusUpdatePost,
@@ -36,7 +37,8 @@ function cadenceJob(deps: Deps): JobDefinition {
       const since = new Date(now.getTime() - cadence);
       const lastHuman = await tx.selectFrom('incident_events').select('at').where('incident_id', '=', incidentId).where('kind', '=', 'status.update').where('actor', 'like', 'user:%').orderBy('at', 'desc').executeTakeFirst();
       const nudge = lastHuman && lastHuman.at > since ? null : await commanderMention(tx, incidentId, now, config.experts);
-      const doc = statusUpdatePost(incident, await loadRoomAlerts(tx, incidentId), await changesSince(tx, incidentId, since), now, nudge, deps.settings().publicUrl);
+      const openItems = await openActionItemsSummary(tx, incidentId, { now });
+      const doc = statusUpdatePost(incident, await loadRoomAlerts(tx, incidentId), await changesSince(tx, incidentId, since), now, nudge, deps.settings().publicUrl, openItems);
       const posted = await postToRooms(tx, incidentId, `status-${now.getTime()}`, doc, now);
       if (posted) await recordTimeline(tx, [{ incidentId, at: now, kind: 'room.status_update', actor: systemActor, summary: `Status update posted${nudge && nudge.kind === 'user' ? `; nudged ${nudge.name} for a human update` : ''}` }]);
       await enqueue(tx, ROOM_CADENCE_TASK, { incidentId }, { jobKey: roomCadenceJobKey(incidentId), runAt: new Date(now.getTime() + cadence) });
@@ -104,7 +106,7 @@ function syncJob(deps: Deps): JobDefinition {
         const how = await tx.selectFrom('incident_events').select('data').where('incident_id', '=', incidentId).where('kind', '=', 'status.resolved').orderBy('at', 'desc').executeTakeFirst();
         const doc =
           announce === 'resolved'
-            ? resolutionPost(incident, ((how?.data as { note?: string } | undefined)?.note) ?? null, new Date(now.getTime() + settings.warRooms.close_after), now, settings.publicUrl)
+            ? resolutionPost(incident, ((how?.data as { note?: string } | undefined)?.note) ?? null, new Date(now.getTime() + settings.warRooms.close_after), now, settings.publicUrl, summariseDecisions(await listDecisions(tx, incidentId)))
             : noticePost(incident, `🔁 ${incident.title}: reopened`, 'The incident was reopened; the room stays open.', settings.publicUrl);
         await postToRooms(tx, incidentId, `${announce}-${now.getTime()}`, doc, now, ['active', 'closing']);
       });

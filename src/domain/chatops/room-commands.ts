@@ -85,6 +85,7 @@ export async function runTextCommand(tx: Db, spec: ChatCommandSpec, text: string
         .execute();
       await enqueue(tx, ROOM_SYNC_TASK, { incidentId: incident.id }, { jobKey: roomSyncJobKey(incident.id), runAt: ctx.now, jobKeyMode: 'preserve_run_at' });
       await recordTimeline(tx, [{ incidentId: incident.id, at: ctx.now, kind: 'room.invited', actor: ctx.actor, summary: `${ctx.user.name} invited ${person.name}` }]);
+      await writeAudit(tx, { at: ctx.now, actor: actorLabel(ctx.actor), action: 'incident.room.invite', targetType: 'incident', targetId: incident.id, data: { user_id: person.id } });
       return `Inviting ${person.name} to the room.`;
     }
     default:

@@ -116,7 +116,7 @@ export interface StatusChange {
 }
 
 /** The periodic update: where things stand, the latest alert values, what changed since the last one. */
-export function statusUpdatePost(incident: RoomIncident, alerts: RoomAlert[], changes: StatusChange[], now: Date, nudge: Mention | null, publicUrl: string): MessageDoc {
+export function statusUpdatePost(incident: RoomIncident, alerts: RoomAlert[], changes: StatusChange[], now: Date, nudge: Mention | null, publicUrl: string, openItems: string[] = []): MessageDoc {
   const doc = base(incident, `⏱️ ${formatIncidentRef(incident.number)} 状态更新 / Status update`, publicUrl);
   const firing = alerts.filter((a) => a.status === 'firing');
   return {
@@ -128,12 +128,13 @@ export function statusUpdatePost(incident: RoomIncident, alerts: RoomAlert[], ch
       { label: 'Alerts firing', value: `${firing.length} of ${alerts.length}` },
       ...firing.slice(0, 3).map((a) => ({ label: a.title, value: `${a.annotations.value ?? a.annotations.summary ?? ''} (seen ${a.count}×, last ${a.lastSeenAt.toISOString()})`.trim() })),
       { label: 'Since last update', value: changes.length ? changes.slice(-5).map((c) => `${c.at.toISOString().slice(11, 16)} ${c.summary}`).join('\n') : 'no change' },
+      ...(openItems.length ? [{ label: 'Action items', value: openItems.join('\n') }] : []),
     ],
     ...(nudge ? { summary: 'No status update from a person in this period: please post one ("status <what we know>").', mentions: [nudge] } : {}),
   };
 }
 
-export function resolutionPost(incident: RoomIncident, how: string | null, closeAt: Date, now: Date, publicUrl: string): MessageDoc {
+export function resolutionPost(incident: RoomIncident, how: string | null, closeAt: Date, now: Date, publicUrl: string, decisions: string | null = null): MessageDoc {
   const doc = base(incident, `✅ ${formatIncidentRef(incident.number)} 已解决 / Resolved`, publicUrl);
   const end = incident.resolvedAt ?? now;
   return {
@@ -146,6 +147,7 @@ export function resolutionPost(incident: RoomIncident, how: string | null, close
       { label: 'Impact', value: `${incident.impact}; ${incident.alertCount} alert(s) on ${incident.serviceName ?? incident.serviceId ?? 'unknown service'}` },
       { label: 'Duration', value: formatDuration(end.getTime() - incident.createdAt.getTime()) },
       { label: 'Time to acknowledge', value: incident.acknowledgedAt ? formatDuration(incident.acknowledgedAt.getTime() - incident.createdAt.getTime()) : 'never acknowledged' },
+      ...(decisions ? [{ label: 'Decisions', value: decisions }] : []),
     ],
     footer: `本群将于 ${closeAt.toISOString()} 关闭 / This room closes in ${formatDuration(closeAt.getTime() - now.getTime())}.`,
   };
