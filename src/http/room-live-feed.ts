@@ -372,8 +372,9 @@ export class RoomLiveFeed {
       room.cursorId = Math.max(room.cursorId, row.id);
       const at = row.updated_at.getTime();
       if (at > horizon) room.versions.set(row.id, at);
-      // Replaying subscribers read up to the cursor themselves.
-      for (const sub of room.subs) if (sub.state === 'live') this.deliver(sub, row);
+      // Replaying subscribers read up to the cursor themselves; a client whose after= is ahead of the
+      // cursor (it read newer rows over REST) already has the rows up to it.
+      for (const sub of room.subs) if (sub.state === 'live' && row.id > sub.after) this.deliver(sub, row);
     }
   }
 

@@ -83,10 +83,11 @@ export async function liveRoomRoutes(scope: FastifyInstance, ctx: Pick<HttpConte
     }
   };
 
+  // @fastify/websocket's preClose has closed the sockets already; whatever is left goes now, then the poller stops.
   app.addHook('onClose', async () => {
     if (heartbeat) clearInterval(heartbeat);
     heartbeat = null;
-    for (const socket of alive.keys()) socket.close(1001, 'the server is shutting down');
+    for (const socket of alive.keys()) socket.terminate();
     alive.clear();
     await feed.close();
   });

@@ -19,6 +19,8 @@ import { chatRoutes } from './chat-routes.js';
 import { roomRoutes } from './room-routes.js';
 import { followupRoutes } from './followup-routes.js';
 import { knowledgeRoutes } from './knowledge-routes.js';
+import websocket from '@fastify/websocket';
+import { liveRoomRoutes } from './room-live-routes.js';
 
 export { BODY_LIMIT_BYTES };
 
@@ -50,6 +52,7 @@ export async function buildHttpServer(ctx: HttpContext): Promise<FastifyInstance
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
 
   await app.register(async (scope) => systemRoutes(scope, ctx));
   await app.register(async (scope) => ingestRoutes(scope, ctx));
@@ -64,5 +67,6 @@ export async function buildHttpServer(ctx: HttpContext): Promise<FastifyInstance
   await app.register(async (scope) => roomRoutes(scope, ctx));
   await app.register(async (scope) => followupRoutes(scope, ctx));
   await app.register(async (scope) => knowledgeRoutes(scope, ctx));
+  await app.register(async (scope) => liveRoomRoutes(scope, ctx));
   return app;
 }

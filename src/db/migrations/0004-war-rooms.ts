@@ -54,6 +54,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       updated_at timestamptz not null
     );
     create index room_messages_incident on room_messages (incident_id, id);
+    create index room_messages_updated on room_messages (incident_id, updated_at);
     create unique index room_messages_external on room_messages (provider, external_id) where external_id is not null;
 
     -- Incident roles: who commands, who writes things down, who talks to the outside.
@@ -79,5 +80,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       digested_at timestamptz
     );
     create index mentions_budget on mentions (user_id, severity_class, at) where not suppressed;
+    create index mentions_digest on mentions (user_id) where suppressed and digested_at is null;
   `.execute(db);
 }

@@ -21,7 +21,7 @@ export const CHAT_COMMANDS: ChatCommandSpec[] = [
   { name: 'note', aliases: ['note', '备注', '记录'], args: 'text', role: 'responder', help: 'note <text>: add a note to the timeline (备注)' },
   { name: 'status', aliases: ['status', 'update', '进展', '状态', '更新'], args: 'text', role: 'responder', help: 'status <what we know>: a status update (进展)' },
   { name: 'decision', aliases: ['decision', 'decide', '决策', '决定'], args: 'text', role: 'responder', help: 'decision <what> because <why>; alternatives: <a>, <b> (决策 … 因为 … 备选: …)' },
-  { name: 'action', aliases: ['action', 'todo', 'ai', '行动项', '待办', '跟进'], args: 'text', role: 'responder', help: 'action <what> [@who] [by 2h|明天]: an action item (行动项)' },
+  { name: 'action', aliases: ['action', 'todo', '行动项', '待办', '跟进'], args: 'text', role: 'responder', help: 'action <what> [@who] [by 2h|明天]: an action item (行动项)' },
   { name: 'severity', aliases: ['severity', 'sev', '级别', '等级'], args: 'text', role: 'responder', help: 'severity P1 [why]: change the severity (级别)' },
   { name: 'assign', aliases: ['assign', '指派', '分配'], args: 'text', role: 'responder', help: 'assign @who: assign the incident (指派)' },
   { name: 'role', aliases: ['commander', 'ic', '指挥', '指挥官'], args: 'text', role: 'responder', help: 'commander @who: the incident commander (指挥)', incidentRole: 'commander' },
@@ -46,16 +46,19 @@ const LEADING_MENTIONS = /^(?:\s*(?:<at[^>]*>[^<]*<\/at>|<@[A-Z0-9]+(?:\|[^>]*)?
 /**
  * Reads a command from chat text: "ack", "/ack INC-12", "确认 12", "INC-12 resolve",
  * "/decision 回滚到 v1.2 因为…". Text that is not a command (ordinary conversation) returns null,
- * so the room can talk freely; a reference-only command with extra words is conversation too.
+ * so the room can talk freely; a reference-only command with extra words is conversation too, and
+ * commands that take text need a "/" (or "!", or `addressed`: the message @mentions the bot).
  */
-export function parseChatCommand(text: string): ParsedChatCommand | null {
+export function parseChatCommand(text: string, options: { addressed?: boolean } = {}): ParsedChatCommand | null {
   const stripped = text.replace(LEADING_MENTIONS, '').trim();
   const slash = /^[/!]/.test(stripped);
   const body = stripped.replace(/^[/!]/, '');
   const head = /^([^\s:：,，]+)[\s:：,，]*([\s\S]*)$/.exec(body);
   if (!head) return null;
   const spec = byAlias.get(head[1]!.toLowerCase());
-  if (spec?.args === 'text') return { spec, incidentRef: null, text: head[2]!.trim() };
+  // Free-text commands change records, so ordinary talk ("update on the db…") must not trigger them:
+  // they need "/" or "!", or the message addressed to the bot.
+  if (spec?.args === 'text') return slash || options.addressed ? { spec, incidentRef: null, text: head[2]!.trim() } : null;
   const words = body.split(/[\s,，:：]+/).filter(Boolean);
   if (!words.length || words.length > 3) return null;
   let found = spec;

@@ -40,7 +40,7 @@ export async function handleChatEvent(tx: Db, event: ChatEvent, ctx: ChatEventCo
   }
   const room = await roomOfChat(tx, ctx.provider, event.chatId);
   if (room) await captureRoomMessage(tx, room, event, await findChatUser(tx, event.platform, event.sender), ctx.provider, ctx.capture ?? 'all');
-  const command = parseChatCommand(event.text);
+  const command = parseChatCommand(event.text, { addressed: event.mentionsBot && event.platform !== 'web' });
   // Conversation, not a command: captured above, nothing more to do.
   if (!command) return { outcome: { ok: true, text: '' } };
   const ref = command.incidentRef ?? room?.incidentId ?? (await incidentOfChat(tx, ctx.provider, event.chatId));

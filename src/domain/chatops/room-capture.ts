@@ -15,7 +15,7 @@ export async function roomOfChat(db: Db, provider: string, chatId: string): Prom
 }
 
 /** Flagged messages start with "!" or carry #timeline / #记录. */
-const isFlagged = (text: string) => /^\s*!/.test(text) || /#(timeline|记录)\b/i.test(text);
+const isFlagged = (text: string) => /^\s*!/.test(text) || /#(timeline|记录)(?=\s|$)/i.test(text);
 
 /**
  * A person's message in a room: kept (the web room shows it, chat rooms keep a copy), counted for

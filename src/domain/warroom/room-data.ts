@@ -7,7 +7,7 @@ export async function loadRoomIncident(db: Db, incidentId: string): Promise<Room
   const row = await db
     .selectFrom('incidents as i')
     .leftJoin('services as s', 's.id', 'i.service_id')
-    .select(['i.id', 'i.number', 'i.title', 'i.severity', 'i.status', 'i.service_id', 's.name as service_name', 'i.created_at', 'i.acknowledged_at', 'i.resolved_at', 'i.resolved_by', 'i.impact', 'i.alert_count', 's.links'])
+    .select(['i.id', 'i.number', 'i.title', 'i.severity', 'i.status', 'i.service_id', 's.name as service_name', 'i.created_at', 'i.acknowledged_at', 'i.resolved_at', 'i.resolved_by', 'i.impact', 'i.alert_count', 'i.open_alert_count', 's.links'])
     .where('i.id', '=', incidentId)
     .executeTakeFirst();
   if (!row) return null;
@@ -25,6 +25,7 @@ export async function loadRoomIncident(db: Db, incidentId: string): Promise<Room
     resolvedBy: row.resolved_by,
     impact: row.impact,
     alertCount: row.alert_count,
+    openAlertCount: row.open_alert_count,
     links: (row.links as Record<string, string> | null) ?? {},
   };
 }
@@ -50,7 +51,7 @@ export async function findSimilarIncidents(db: Db, incidentId: string, publicUrl
            when o.service_id = i.service_id then 'same service' else 'same category' end as why
     from incidents i join incidents o on o.id <> i.id and o.status in ('resolved', 'closed')
       and (o.service_id = i.service_id or o.category = i.category or o.metadata -> 'labels' ->> 'alertname' = i.metadata -> 'labels' ->> 'alertname')
-    where i.id = ${incidentId}
+    where i.id = ${incidentId} and o.created_at > i.created_at - interval '180 days'
     order by (o.metadata -> 'labels' ->> 'alertname' is not distinct from i.metadata -> 'labels' ->> 'alertname') desc,
       (o.service_id is not distinct from i.service_id) desc, o.created_at desc
     limit ${limit}
@@ -67,8 +68,8 @@ export async function changesSince(db: Db, incidentId: string, since: Date): Pro
     .where('incident_id', '=', incidentId)
     .where('at', '>', since)
     .where('kind', 'not in', ['room.status_update', 'chat.message'])
-    .orderBy('at')
-    .limit(50)
+    .orderBy('at', 'desc')
+    .limit(5)
     .execute();
-  return rows.map((r) => ({ at: r.at, summary: r.summary }));
+  return rows.reverse().map((r) => ({ at: r.at, summary: r.summary }));
 }

@@ -16,6 +16,7 @@ export interface RoomIncident {
   resolvedBy: string | null;
   impact: string;
   alertCount: number;
+  openAlertCount: number;
   links: Record<string, string>;
 }
 
@@ -125,7 +126,7 @@ export function statusUpdatePost(incident: RoomIncident, alerts: RoomAlert[], ch
       { label: 'Status', value: incident.status },
       { label: 'Severity', value: incident.severity },
       { label: 'Open for', value: formatDuration(now.getTime() - incident.createdAt.getTime()) },
-      { label: 'Alerts firing', value: `${firing.length} of ${alerts.length}` },
+      { label: 'Alerts firing', value: `${incident.openAlertCount} of ${incident.alertCount}` },
       ...firing.slice(0, 3).map((a) => ({ label: a.title, value: `${a.annotations.value ?? a.annotations.summary ?? ''} (seen ${a.count}×, last ${a.lastSeenAt.toISOString()})`.trim() })),
       { label: 'Since last update', value: changes.length ? changes.slice(-5).map((c) => `${c.at.toISOString().slice(11, 16)} ${c.summary}`).join('\n') : 'no change' },
       ...(openItems.length ? [{ label: 'Action items', value: openItems.join('\n') }] : []),
