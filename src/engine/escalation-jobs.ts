@@ -5,7 +5,7 @@ import { correlateOpenedIncidents } from '../domain/alerts/index.js';
 import { ESCALATION_STEP_TASK, auditEscalations, runEscalationStep, startEscalation, startEscalations, stopEscalation } from '../domain/escalation/index.js';
 import { sql } from 'kysely';
 import { scheduleAnnouncements, scheduleCardSync } from '../domain/notify/index.js';
-import { ROOM_SYNC_TASK, roomSyncJobKey, scheduleRooms, syncRoomsWithIncident } from '../domain/warroom/index.js';
+import { ROOM_SYNC_TASK, repairRooms, roomSyncJobKey, scheduleRooms, syncRoomsWithIncident } from '../domain/warroom/index.js';
 import { roomScheduling } from './room-scheduling.js';
 import { STALE_JOB_MS, unlockStaleJobs, defineJob, enqueue, type JobDefinition } from '../queue/index.js';
 import { incidentPayload, type EngineDeps } from './incident-jobs.js';
@@ -58,6 +58,8 @@ export function escalationJobs(deps: EngineDeps & { channels: ChannelRegistry })
       const unlocked = await unlockStaleJobs(deps.db, STALE_JOB_MS);
       if (unlocked) deps.logger.warn({ jobs: unlocked }, 'released jobs held by a worker that stopped answering');
       const report = await withTx(deps.db, (tx) => auditEscalations(tx, deps.clock.now()));
+      const rooms = await withTx(deps.db, (tx) => repairRooms(tx, deps.clock.now()));
+      if (rooms) deps.logger.warn({ rooms }, 'auditor re-queued war rooms stuck while opening');
       if (report.repaired.length || report.stopped.length || report.restarted.length) deps.logger.warn(report, 'escalation auditor repaired stalled escalations');
     }),
   ];

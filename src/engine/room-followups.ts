@@ -7,7 +7,7 @@ import { loadUserContacts } from '../domain/notify/index.js';
 import { listDecisions, openActionItemsSummary, summariseDecisions } from '../domain/followups/index.js';
 import {
   ROOM_CADENCE_TASK, ROOM_CHECKIN_TASK, ROOM_CLOSE_TASK, ROOM_SYNC_TASK, WEB_ROOM, changesSince, loadRoomAlerts, loadRoomIncident, noticePost,
-  planInvitees, resolutionPost, roomCadenceJobKey, statusCadenceMs, statusUpdatePost,
+  planInvitees, resolutionPost, scheduleCadence, statusCadenceMs, statusUpdatePost,
 } from '../domain/warroom/index.js';
 import { defineJob, enqueue, type JobDefinition } from '../queue/index.js';
 import type { ChannelRegistry } from './channel-registry.js';
@@ -15,7 +15,8 @@ import type { EngineDeps } from './incident-jobs.js';
 import { platformIdOf, postToRooms } from './room-post.js';
 
 const incidentPayload = z.object({ incidentId: z.uuid() });
-const syncPayload = z.object({ incidentId: z.uuid(), announce: z.enum(['resolved', 'reopened']).optional() });
+const cadencePayload = z.object({ incidentId: z.uuid(), dueAt: z.string().optional() });
+const syncPayload = z.object({ incidentId: z.uuid(), announce: z.enum(['resolved', 'reopened']).optional(), at: z.number().optional(), invite: z.string().optional() });
 const WORKING = ['triggered', 'acknowledged', 'investigating', 'identified', 'monitoring', 'containing', 'eradicating', 'recovering'];
 
 type Deps = EngineDeps & { channels: ChannelRegistry };
@@ -27,7 +28,7 @@ export function roomFollowupJobs(deps: Deps): JobDefinition[] {
 
 /** Every 5/15/60 minutes: where things stand; a nudge to the commander when no person has updated. */
 function cadenceJob(deps: Deps): JobDefinition {
-  return defineJob(ROOM_CADENCE_TASK, (p) => incidentPayload.parse(p), async ({ incidentId }) => {
+  return defineJob(ROOM_CADENCE_TASK, (p) => cadencePayload.parse(p), async ({ incidentId, dueAt }) => {
     const now = deps.clock.now();
     const config = deps.settings().warRooms;
     await withTx(deps.db, async (tx) => {
@@ -39,9 +40,10 @@ function cadenceJob(deps: Deps): JobDefinition {
       const nudge = lastHuman && lastHuman.at > since ? null : await commanderMention(tx, incidentId, now, config.experts);
       const openItems = await openActionItemsSummary(tx, incidentId, { now });
       const doc = statusUpdatePost(incident, await loadRoomAlerts(tx, incidentId), await changesSince(tx, incidentId, since), now, nudge, deps.settings().publicUrl, openItems);
-      const posted = await postToRooms(tx, incidentId, `status-${now.getTime()}`, doc, now);
+      // Named by its due time: a re-run of this job finds the post it already queued.
+      const posted = await postToRooms(tx, incidentId, `status-${dueAt ?? now.toISOString()}`, doc, now);
       if (posted) await recordTimeline(tx, [{ incidentId, at: now, kind: 'room.status_update', actor: systemActor, summary: `Status update posted${nudge && nudge.kind === 'user' ? `; nudged ${nudge.name} for a human update` : ''}` }]);
-      await enqueue(tx, ROOM_CADENCE_TASK, { incidentId }, { jobKey: roomCadenceJobKey(incidentId), runAt: new Date(now.getTime() + cadence) });
+      await scheduleCadence(tx, incidentId, new Date(now.getTime() + cadence));
     });
   });
 }
@@ -63,9 +65,13 @@ function checkinJob(deps: Deps): JobDefinition {
     await withTx(deps.db, async (tx) => {
       const incident = await loadRoomIncident(tx, incidentId);
       if (!incident || incident.status !== 'triggered') return;
+      // Once only: a re-run after a crash must not escalate a second level.
+      const done = await tx.selectFrom('incident_events').select('id').where('incident_id', '=', incidentId).where('kind', '=', 'room.checkin').executeTakeFirst();
+      if (done) return;
+      await recordTimeline(tx, [{ incidentId, at: now, kind: 'room.checkin', actor: systemActor, summary: 'Nobody acknowledged within the check-in time' }]);
       const outcome = await escalateNow(tx, incidentId, now, systemActor);
       const doc = noticePost(incident, '⏰ 无人确认 / Nobody has acknowledged', outcome === 'escalated' ? 'Escalating to the next level now.' : 'Escalation has run out of levels: someone here please take it ("确认" / "ack").', deps.settings().publicUrl);
-      await postToRooms(tx, incidentId, `checkin-${now.getTime()}`, doc, now);
+      await postToRooms(tx, incidentId, 'checkin', doc, now);
     });
   });
 }
@@ -75,17 +81,17 @@ function closeJob(deps: Deps): JobDefinition {
   return defineJob(ROOM_CLOSE_TASK, (p) => incidentPayload.parse(p), async ({ incidentId }) => {
     const now = deps.clock.now();
     const mode = deps.settings().warRooms.close_mode;
-    const rooms = await deps.db.selectFrom('rooms').selectAll().where('incident_id', '=', incidentId).where('status', '=', 'closing').execute();
-    for (const room of rooms) {
+    const rooms = await deps.db.selectFrom('rooms').select(['id']).where('incident_id', '=', incidentId).where('status', '=', 'closing').execute();
+    for (const { id } of rooms) {
+      // Re-checked under the row lock: a reopen since the countdown began keeps the room.
+      const room = await withTx(deps.db, async (tx) => {
+        const row = await tx.selectFrom('rooms').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+        const incident = await tx.selectFrom('incidents').select('status').where('id', '=', incidentId).executeTakeFirst();
+        return row?.status === 'closing' && (incident?.status === 'resolved' || incident?.status === 'closed') ? row : null;
+      });
+      if (!room) continue;
       const chat = deps.channels.chat(room.provider)?.chat;
-      if (room.provider !== WEB_ROOM && room.chat_id && chat?.rooms) {
-        try {
-          await chat.rooms.closeRoom(room.chat_id, mode);
-        } catch (error) {
-          deps.logger.warn({ roomId: room.id, reason: (error as Error).message }, 'could not close a war room; will retry');
-          throw error;
-        }
-      }
+      if (room.provider !== WEB_ROOM && room.chat_id && chat?.rooms) await chat.rooms.closeRoom(room.chat_id, mode);
       await withTx(deps.db, async (tx) => {
         const closed = await tx.updateTable('rooms').set({ status: 'closed', closed_at: now, updated_at: now }).where('id', '=', room.id).where('status', '=', 'closing').returning('id').executeTakeFirst();
         if (closed) await recordTimeline(tx, [{ incidentId, at: now, kind: 'room.closed', actor: systemActor, summary: `War room "${room.name}" on ${room.provider} closed (${room.provider === WEB_ROOM ? 'kept read-only' : mode})` }]);
@@ -96,7 +102,7 @@ function closeJob(deps: Deps): JobDefinition {
 
 /** Keeps members in step (new people reached by escalation are added) and announces resolve/reopen. */
 function syncJob(deps: Deps): JobDefinition {
-  return defineJob(ROOM_SYNC_TASK, (p) => syncPayload.parse(p), async ({ incidentId, announce }) => {
+  return defineJob(ROOM_SYNC_TASK, (p) => syncPayload.parse(p), async ({ incidentId, announce, at, invite }) => {
     const now = deps.clock.now();
     const settings = deps.settings();
     if (announce) {
@@ -108,13 +114,17 @@ function syncJob(deps: Deps): JobDefinition {
           announce === 'resolved'
             ? resolutionPost(incident, ((how?.data as { note?: string } | undefined)?.note) ?? null, new Date(now.getTime() + settings.warRooms.close_after), now, settings.publicUrl, summariseDecisions(await listDecisions(tx, incidentId)))
             : noticePost(incident, `🔁 ${incident.title}: reopened`, 'The incident was reopened; the room stays open.', settings.publicUrl);
-        await postToRooms(tx, incidentId, `${announce}-${now.getTime()}`, doc, now, ['active', 'closing']);
+        await postToRooms(tx, incidentId, `${announce}-${at ?? now.getTime()}`, doc, now, ['active', 'closing']);
       });
       return;
     }
+    // Before a room is open its open job invites everyone; afterwards this adds who came since.
+    const active = await deps.db.selectFrom('rooms').select('id').where('incident_id', '=', incidentId).where('status', '=', 'active').executeTakeFirst();
+    if (!active) return;
     const invitees = await planInvitees(deps.db, incidentId, now, settings.warRooms.experts);
     const known = new Set((await deps.db.selectFrom('room_members').select('user_id').where('incident_id', '=', incidentId).execute()).map((m) => m.user_id));
-    const added = invitees.filter((i) => !known.has(i.userId));
+    // Someone invited by hand is already a member row; they still need adding to the chats.
+    const added = invitees.filter((i) => !known.has(i.userId) || i.userId === invite);
     if (!added.length) return;
     const contacts = await loadUserContacts(deps.db, added.map((a) => a.userId));
     const rooms = await deps.db.selectFrom('rooms').selectAll().where('incident_id', '=', incidentId).where('status', '=', 'active').execute();
@@ -135,7 +145,7 @@ function syncJob(deps: Deps): JobDefinition {
         return c ? [{ kind: 'user' as const, userId: a.userId, name: c.name, chatIds: c.chatIds, phone: c.phone }] : [];
       });
       const doc = noticePost(incident, '➕ 新成员 / Joined the room', added.map((a) => `${contacts.get(a.userId)?.name ?? a.userId}: ${a.reasons.map((r) => r.detail).join('; ')}`).join('\n'), settings.publicUrl, mentions);
-      await postToRooms(tx, incidentId, `members-${now.getTime()}`, doc, now);
+      await postToRooms(tx, incidentId, `members-${added.map((a) => a.userId).sort().join(',')}`, doc, now);
       await recordTimeline(tx, [{ incidentId, at: now, kind: 'room.members', actor: systemActor, summary: `Added to the war room: ${added.map((a) => a.userId).join(', ')}` }]);
     });
   });

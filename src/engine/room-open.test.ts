@@ -52,6 +52,8 @@ describe('one room per incident and platform, even when two workers race', () =>
     await a.handle({ roomId: room.id });
     const chats = feishu.chats().filter((c) => c.name.endsWith(`INC-${incident.number}`));
     expect(chats).toHaveLength(1);
+    // Not just the platform's dedup: warroom itself asked for the chat once.
+    expect(feishu.requests.filter((r) => r.method === 'POST' && r.path === '/open-apis/im/v1/chats' && r.status === 200)).toHaveLength(1);
     const row = await t.db.selectFrom('rooms').selectAll().where('id', '=', room.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'active', chat_id: chats[0]!.chatId });
   });

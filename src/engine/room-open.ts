@@ -72,7 +72,12 @@ export function roomOpenJob(deps: EngineDeps & { channels: ChannelRegistry }): J
 }
 
 async function finishOpen(tx: Db, room: RoomRow, chatId: string, invitees: Invitee[], now: Date): Promise<void> {
-  await tx.updateTable('rooms').set({ status: 'active', chat_id: chatId, name: room.name, reason: null, opened_at: now, updated_at: now }).where('id', '=', room.id).execute();
+  const opened = await tx.updateTable('rooms').set({ status: 'active', chat_id: chatId, name: room.name, reason: null, opened_at: now, updated_at: now }).where('id', '=', room.id).where('status', 'in', ['opening', 'creating']).returning('id').executeTakeFirst();
+  if (!opened) {
+    // Resolved while the chat was being made: keep the chat id so the close job closes it.
+    await tx.updateTable('rooms').set({ chat_id: chatId, name: room.name, opened_at: now, updated_at: now }).where('id', '=', room.id).execute();
+    return;
+  }
   for (const invitee of invitees) {
     const reasons = invitee.reasons.map((r) => r.detail);
     await tx

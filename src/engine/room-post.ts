@@ -45,6 +45,11 @@ export async function queueIntroPosts(tx: Db, roomId: string, now: Date): Promis
   await queueRoomPost(tx, roomId, { kind: 'card', key: 'card', then: ['mentions', 'alerts', 'context'] }, now);
 }
 
+async function continueChain(tx: Db, roomId: string, job: RoomPost, now: Date): Promise<void> {
+  const [next, ...rest] = job.then;
+  if (next) await queueRoomPost(tx, roomId, { kind: next, key: next, then: rest }, now);
+}
+
 /** Posts to every open room of an incident (a status update, a notice, a summary). */
 export async function postToRooms(tx: Db, incidentId: string, key: string, doc: MessageDoc, now: Date, statuses: RoomStatus[] = ['active']): Promise<number> {
   const rooms = await tx.selectFrom('rooms').select('id').where('incident_id', '=', incidentId).where('status', 'in', statuses).where('chat_id', 'is not', null).execute();
@@ -63,7 +68,10 @@ export function roomPostJob(deps: EngineDeps & { channels: ChannelRegistry; know
       const target = { kind: 'chat' as const, id: room.chat_id };
       const rule = chat.rateRule(target);
       const composed = await composePost(tx, deps, room.incident_id, room.provider, job);
-      if (!composed) return null;
+      if (!composed) {
+        await continueChain(tx, room.id, job, now);
+        return null;
+      }
       const { doc, mentionRows } = composed;
       // The slot is taken last, right before the commit that precedes the send.
       const wait = await takeSlot(tx, rule, job.slot, () => deps.clock.now());
@@ -82,7 +90,11 @@ export function roomPostJob(deps: EngineDeps & { channels: ChannelRegistry; know
       await withTx(deps.db, async (tx) => {
         const next = await afterChatFailure(tx, rule, error, job.attempt, 6, now);
         if (next.retryAt) await enqueue(tx, ROOM_POST_TASK, { ...job, slot: undefined, attempt: job.attempt + 1 }, { queueName: roomQueueName(room.id), jobKey: `room-post:${room.id}:${job.key}`, runAt: next.retryAt });
-        else deps.logger.warn({ roomId: room.id, kind: job.kind, reason: next.reason }, 'gave up posting in a war room');
+        else {
+          deps.logger.warn({ roomId: room.id, kind: job.kind, reason: next.reason }, 'gave up posting in a war room');
+          // One lost post must not silence the rest (the mentions after a card that failed for good).
+          await continueChain(tx, room.id, job, now);
+        }
       });
       return;
     }
@@ -97,8 +109,7 @@ export function roomPostJob(deps: EngineDeps & { channels: ChannelRegistry; know
       for (const userId of new Set(mentionRows.filter((m) => m.suppressed).map((m) => m.user_id))) {
         await enqueue(tx, MENTION_DIGEST_TASK, { userId }, { jobKey: mentionDigestJobKey(userId), runAt: new Date(now.getTime() + deps.settings().notifications.digest_after), jobKeyMode: 'preserve_run_at' });
       }
-      const [next, ...rest] = job.then;
-      if (next) await queueRoomPost(tx, room.id, { kind: next, key: next, then: rest }, now);
+      await continueChain(tx, room.id, job, now);
       if (job.kind === 'card') {
         await tx
           .insertInto('chat_messages')

@@ -6,9 +6,12 @@ import { withTx } from '../db/database.js';
 import { ForbiddenError } from '../kernel/index.js';
 import { acceptChatEvent } from '../domain/chatops/index.js';
 import { findIncident } from '../domain/incidents/index.js';
-import { scheduleRooms } from '../domain/warroom/index.js';
+import { ROOM_OPEN_TASK, roomOpenJobKey, scheduleRooms } from '../domain/warroom/index.js';
+import { enqueue } from '../queue/index.js';
+import { writeAudit } from '../domain/access/index.js';
+import { actorLabel, recordTimeline } from '../domain/incidents/index.js';
 import type { HttpContext } from './app-context.js';
-import { requireRole } from './auth.js';
+import { actorOf, requireRole } from './auth.js';
 
 const security = [{ bearer: [] }];
 const params = z.object({ id: z.string().describe('incident id or INC-n') });
@@ -64,7 +67,7 @@ export async function roomRoutes(scope: FastifyInstance, ctx: HttpContext): Prom
     const mentions = [...request.body.text.matchAll(/@([A-Za-z0-9_.-]+)/g)].map((m) => ({ ids: [m[1]!] }));
     const messageId = randomUUID();
     const now = ctx.clock.now();
-    const outcome = await acceptChatEvent(ctx.db, { type: 'message', platform: 'web', eventId: messageId, chatId: incident.id, chatType: 'group', messageId, sender: { ids: [principal.userId] }, text: request.body.text, mentions, mentionsBot: true, at: now }, { now, autoCloseAfterMs: ctx.settings().autoCloseAfterMs, provider: 'web', capture: ctx.settings().warRooms.capture });
+    const outcome = await acceptChatEvent(ctx.db, { type: 'message', platform: 'web', eventId: messageId, chatId: incident.id, chatType: 'group', messageId, sender: { ids: [principal.userId] }, text: request.body.text, mentions, mentionsBot: true, at: now }, { now, autoCloseAfterMs: ctx.settings().autoCloseAfterMs, provider: 'web', capture: ctx.settings().warRooms.capture, roleCap: principal.role });
     return { ok: outcome.ok, reply: outcome.text || null };
   });
 
@@ -73,7 +76,16 @@ export async function roomRoutes(scope: FastifyInstance, ctx: HttpContext): Prom
     schema: { tags: ['war room'], summary: 'Open the war room now (P2 and P3 incidents do not get one by themselves)', security, params },
   }, async (request) => {
     const incident = await findIncident(ctx.db, request.params.id);
-    const opened = await withTx(ctx.db, (tx) => scheduleRooms(tx, [incident.id], ctx.clock.now(), ctx.roomScheduling(), { force: true }));
-    return { opened: opened.length > 0 };
+    const now = ctx.clock.now();
+    const opened = await withTx(ctx.db, async (tx) => {
+      // Rooms that failed to open get another go; new platforms get their room.
+      const retried = await tx.updateTable('rooms').set({ status: 'opening', reason: null, updated_at: now }).where('incident_id', '=', incident.id).where('status', '=', 'failed').returning('id').execute();
+      for (const r of retried) await enqueue(tx, ROOM_OPEN_TASK, { roomId: r.id }, { jobKey: roomOpenJobKey(r.id), runAt: now });
+      const fresh = await scheduleRooms(tx, [incident.id], now, ctx.roomScheduling(), { force: true });
+      await writeAudit(tx, { at: now, actor: actorLabel(actorOf(request)), action: 'incident.room.open', targetType: 'incident', targetId: incident.id, data: { retried: retried.length } });
+      await recordTimeline(tx, [{ incidentId: incident.id, at: now, kind: 'room.requested', actor: actorOf(request), summary: `${actorLabel(actorOf(request))} asked for the war room` }]);
+      return fresh.length > 0 || retried.length > 0;
+    });
+    return { opened };
   });
 }

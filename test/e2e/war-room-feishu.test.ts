@@ -21,6 +21,7 @@ users:
   - { id: carol, name: Carol, chat: { feishu: ou_carol } }
   - { id: dave, name: Dave, chat: { feishu: ou_dave } }
   - { id: erin, name: Erin, chat: { feishu: ou_erin } }
+  - { id: fay, name: Fay, chat: { feishu: ou_fay } }
 teams:
   - { id: payments, name: Payments, lead: bob, members: [bob, carol] }
 schedules:
@@ -58,8 +59,8 @@ const roomChat = () => feishu.chats().find((c) => c.name.startsWith('🚨紧急-
 const roomSends = () => feishu.sends().filter((s) => s.chatId === roomChat()?.chatId);
 const text = (send: FakeFeishuSend) => JSON.stringify(send.content);
 const incidentStatus = async (ref: string) => (await h.request('GET', `/api/v1/incidents/${ref}`)).body.incident.status as string;
-const say = (openId: string, words: string) =>
-  feishu.postCallback(`${h.url}/api/v1/chat/feishu/events`, feishu.messageEvent({ openId, chatId: roomChat().chatId, text: words, token: VTOKEN }), { encryptKey: EKEY });
+const say = (openId: string, words: string, mentions?: { openId: string; name: string }[]) =>
+  feishu.postCallback(`${h.url}/api/v1/chat/feishu/events`, feishu.messageEvent({ openId, chatId: roomChat().chatId, text: words, token: VTOKEN, ...(mentions ? { mentions } : {}) }), { encryptKey: EKEY });
 
 describe('a P0 war room on Feishu, from alert to closed room', () => {
   let ref: string;
@@ -110,6 +111,16 @@ describe('a P0 war room on Feishu, from alert to closed room', () => {
     await waitUntil('the status update and the check-in', async () => roomSends().slice(before).map(text), (t) => t.some((x) => x.includes('Status update')) && t.some((x) => x.includes('Nobody has acknowledged')));
     // Erin, reached by the escalation, joins the room.
     await waitUntil('erin joins', async () => roomChat().members, (m) => m.includes('ou_erin'));
+  });
+
+  it('/invite @someone brings them into the chat, with the reason', async () => {
+    expect((await say('ou_bob', '/invite @_user_1', [{ openId: 'ou_fay', name: 'Fay' }])).status).toBe(200);
+    await waitUntil('fay joins', async () => roomChat().members, (m) => m.includes('ou_fay'));
+    const room = await h.request('GET', `/api/v1/incidents/${ref}/room`);
+    expect(room.body.members.find((m: { user_id: string }) => m.user_id === 'fay').reasons).toEqual(['invited by Bob']);
+    // Another incident's reference is refused inside this room.
+    expect((await say('ou_bob', 'resolve INC-1')).status).toBe(200);
+    await waitUntil('the refusal in the room', async () => roomSends().map(text), (t) => t.some((x) => x.includes('This room is about another incident')));
   });
 
   it('the Acknowledge button acknowledges; typing 解决 resolves', async () => {

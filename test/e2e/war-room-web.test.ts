@@ -85,4 +85,21 @@ describe('the same war room story in the built-in web room, with no chat platfor
     const card = (await messages(ref)).find((m) => m.kind === 'card')!;
     expect(JSON.stringify(card.doc)).toContain('"status":"resolved"');
   });
+
+  it('reopening within the countdown keeps the room open; a viewer token cannot act for a responder', async () => {
+    const other = (await h.alert({ alertname: 'CheckoutSlow', severity: 'disaster' })).incident;
+    await waitUntil('the web room', async () => (await h.request('GET', `/api/v1/incidents/${other}/room`)).body.rooms, (r) => r[0]?.status === 'active');
+    const viewer = await h.request('POST', '/api/v1/tokens', { body: { name: 'bob-viewer', role: 'viewer', user_id: 'bob' } });
+    expect(viewer.status).toBe(201);
+    expect((await say(other, 'resolve', viewer.body.token)).body).toMatchObject({ ok: false, reply: expect.stringContaining('viewer') });
+    expect((await h.request('GET', `/api/v1/incidents/${other}`)).body.incident.status).toBe('triggered');
+
+    expect((await say(other, 'resolve', RESPONDER_TOKEN)).body).toMatchObject({ ok: true });
+    await h.advance('2m');
+    expect((await h.request('POST', `/api/v1/incidents/${other}/reopen`, { body: {} })).status).toBe(200);
+    await h.advance('5m');
+    const room = await h.request('GET', `/api/v1/incidents/${other}/room`);
+    expect(room.body.rooms[0]).toMatchObject({ status: 'active', closed_at: null });
+    await waitUntil('the reopen notice', () => messages(other), (m) => m.some((x) => x.text.includes('reopened')));
+  });
 });

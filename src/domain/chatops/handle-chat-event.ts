@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { ChatEvent, ChatOutcome } from '../../contracts/index.js';
+import type { ChatEvent, ChatOutcome, Role } from '../../contracts/index.js';
 import { AppError, formatIncidentRef } from '../../kernel/index.js';
 import { roleAllows } from '../access/index.js';
 import { escalateNow } from '../escalation/index.js';
@@ -18,6 +18,8 @@ export interface ChatEventContext {
   provider: string;
   /** Which room messages go on the timeline. */
   capture?: 'all' | 'flagged';
+  /** The most the caller may do whatever the user's role (a viewer API token speaking for a responder). */
+  roleCap?: Role;
 }
 
 export interface ChatEventResult {
@@ -43,10 +45,18 @@ export async function handleChatEvent(tx: Db, event: ChatEvent, ctx: ChatEventCo
   const command = parseChatCommand(event.text, { addressed: event.mentionsBot && event.platform !== 'web' });
   // Conversation, not a command: captured above, nothing more to do.
   if (!command) return { outcome: { ok: true, text: '' } };
+  if (room && command.incidentRef && (await findIncident(tx, command.incidentRef).catch(() => null))?.id !== room.incidentId) {
+    // A room acts on its own incident only; another one is handled in its room or the console.
+    return { outcome: { ok: false, text: `This room is about another incident; act on ${command.incidentRef} in its own room or in warroom.` }, reply: replyTarget(event, `This room is about another incident; act on ${command.incidentRef} in its own room or in warroom.`) };
+  }
   const ref = command.incidentRef ?? room?.incidentId ?? (await incidentOfChat(tx, ctx.provider, event.chatId));
   const result = await perform(tx, event, command.spec, ref, command.text, ctx);
+  return { outcome: result, reply: replyTarget(event, result.text) };
+}
+
+function replyTarget(event: Extract<ChatEvent, { type: 'message' }>, text: string): NonNullable<ChatEventResult['reply']> {
   const target = event.chatType === 'direct' && event.sender.ids[0] ? { kind: 'user' as const, id: event.sender.ids[0] } : { kind: 'chat' as const, id: event.chatId };
-  return { outcome: result, reply: { target, text: result.text } };
+  return { target, text };
 }
 
 async function perform(tx: Db, event: ChatEvent, spec: ChatCommandSpec, ref: string | null, text: string, ctx: ChatEventContext): Promise<ChatOutcome> {
@@ -56,7 +66,8 @@ async function perform(tx: Db, event: ChatEvent, spec: ChatCommandSpec, ref: str
   if (!user) {
     return { ok: false, text: `Your ${platform} account is not linked to a warroom user. Ask an admin to add your ${platform} id (${event.sender.ids[0] ?? 'unknown'}) to users[].chat.${event.platform}.` };
   }
-  if (!roleAllows(user.role, spec.role)) return { ok: false, text: `${user.name}, your role (${user.role}) may not ${spec.name}; it needs ${spec.role}.` };
+  const role = ctx.roleCap && !roleAllows(ctx.roleCap, user.role) ? ctx.roleCap : user.role;
+  if (!roleAllows(role, spec.role)) return { ok: false, text: `${user.name}, your role (${role}) may not ${spec.name}; it needs ${spec.role}.` };
   if (!ref) return { ok: false, text: `Which incident? Say "${spec.aliases[0]} INC-12".` };
   const actor: Actor = { type: 'user', id: user.id };
   const note = event.type === 'action' ? `from a ${platform} card` : `from ${platform}: "${event.text.trim().slice(0, 200)}"`;

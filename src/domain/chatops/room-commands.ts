@@ -83,7 +83,7 @@ export async function runTextCommand(tx: Db, spec: ChatCommandSpec, text: string
         .values({ incident_id: incident.id, user_id: person.id, reasons: [`invited by ${ctx.user.name}`], invited_at: ctx.now, invited_by: actorLabel(ctx.actor) })
         .onConflict((oc) => oc.columns(['incident_id', 'user_id']).doNothing())
         .execute();
-      await enqueue(tx, ROOM_SYNC_TASK, { incidentId: incident.id }, { jobKey: roomSyncJobKey(incident.id), runAt: ctx.now, jobKeyMode: 'preserve_run_at' });
+      await enqueue(tx, ROOM_SYNC_TASK, { incidentId: incident.id, invite: person.id }, { jobKey: `${roomSyncJobKey(incident.id)}:invite:${person.id}`, runAt: ctx.now });
       await recordTimeline(tx, [{ incidentId: incident.id, at: ctx.now, kind: 'room.invited', actor: ctx.actor, summary: `${ctx.user.name} invited ${person.name}` }]);
       await writeAudit(tx, { at: ctx.now, actor: actorLabel(ctx.actor), action: 'incident.room.invite', targetType: 'incident', targetId: incident.id, data: { user_id: person.id } });
       return `Inviting ${person.name} to the room.`;

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/database.js';
 import type { Severity } from '../../kernel/index.js';
 import type { WarRoomsConfig } from '../../contracts/index.js';
-import { cancelJob, enqueue } from '../../queue/index.js';
+import { cancelJob, enqueue, pendingJobs } from '../../queue/index.js';
 import { recordTimeline, systemActor } from '../incidents/index.js';
 import { shouldOpenRoom, statusCadenceMs } from './war-room-policy.js';
 
@@ -60,7 +60,7 @@ export async function scheduleRooms(tx: Db, incidentIds: string[], now: Date, sc
     opened.push(incident.id);
     for (const row of rows) await enqueue(tx, ROOM_OPEN_TASK, { roomId: row.id }, { jobKey: roomOpenJobKey(row.id), runAt: now });
     const cadence = statusCadenceMs(incident.severity as Severity, scheduling.config);
-    await enqueue(tx, ROOM_CADENCE_TASK, { incidentId: incident.id }, { jobKey: roomCadenceJobKey(incident.id), runAt: new Date(now.getTime() + cadence) });
+    await scheduleCadence(tx, incident.id, new Date(now.getTime() + cadence));
     await enqueue(tx, ROOM_CHECKIN_TASK, { incidentId: incident.id }, { jobKey: roomCheckinJobKey(incident.id), runAt: new Date(now.getTime() + scheduling.config.checkin_after) });
   }
   return opened;
@@ -80,23 +80,52 @@ export async function syncRoomsWithIncident(tx: Db, incidentId: string, now: Dat
   }
   const resolved = incident.status === 'resolved' || incident.status === 'closed';
   if (resolved && rooms.some((r) => r.status === 'active' || r.status === 'opening' || r.status === 'creating')) {
-    await tx.updateTable('rooms').set({ status: 'closing', closing_at: now, updated_at: now }).where('incident_id', '=', incidentId).where('status', '=', 'active').execute();
+    // Rooms still being opened close too: their open job records the chat and the close job closes it.
+    await tx.updateTable('rooms').set({ status: 'closing', closing_at: now, updated_at: now }).where('incident_id', '=', incidentId).where('status', 'in', ['active', 'opening', 'creating']).execute();
     await cancelJob(tx, roomCadenceJobKey(incidentId));
     await cancelJob(tx, roomCheckinJobKey(incidentId));
     const closeAt = new Date(now.getTime() + scheduling.config.close_after);
     await enqueue(tx, ROOM_CLOSE_TASK, { incidentId }, { jobKey: roomCloseJobKey(incidentId), runAt: closeAt });
-    await enqueue(tx, ROOM_SYNC_TASK, { incidentId, announce: 'resolved' }, { jobKey: `${roomSyncJobKey(incidentId)}:resolved:${now.getTime()}` });
+    await enqueue(tx, ROOM_SYNC_TASK, { incidentId, announce: 'resolved', at: now.getTime() }, { jobKey: `${roomSyncJobKey(incidentId)}:resolved:${now.getTime()}` });
     await recordTimeline(tx, [{ incidentId, at: now, kind: 'room.closing', actor: systemActor, summary: `Incident resolved: the war room closes at ${closeAt.toISOString()}` }]);
     return;
   }
-  if (!resolved && rooms.some((r) => r.status === 'closing')) {
+  const reopenable = rooms.some((r) => r.status === 'closing') || (rooms.every((r) => r.status === 'closed' || r.status === 'failed') && rooms.some((r) => r.status === 'closed'));
+  if (!resolved && reopenable) {
     await tx.updateTable('rooms').set({ status: 'active', closing_at: null, updated_at: now }).where('incident_id', '=', incidentId).where('status', '=', 'closing').execute();
+    // A closed chat stays archived; the web room always comes back with the incident.
+    await tx.updateTable('rooms').set({ status: 'active', closed_at: null, updated_at: now }).where('incident_id', '=', incidentId).where('provider', '=', WEB_ROOM).where('status', '=', 'closed').execute();
     await cancelJob(tx, roomCloseJobKey(incidentId));
     const cadence = statusCadenceMs(incident.severity as Severity, scheduling.config);
-    await enqueue(tx, ROOM_CADENCE_TASK, { incidentId }, { jobKey: roomCadenceJobKey(incidentId), runAt: new Date(now.getTime() + cadence) });
-    await enqueue(tx, ROOM_SYNC_TASK, { incidentId, announce: 'reopened' }, { jobKey: `${roomSyncJobKey(incidentId)}:reopened:${now.getTime()}` });
+    await scheduleCadence(tx, incidentId, new Date(now.getTime() + cadence));
+    await enqueue(tx, ROOM_SYNC_TASK, { incidentId, announce: 'reopened', at: now.getTime() }, { jobKey: `${roomSyncJobKey(incidentId)}:reopened:${now.getTime()}` });
     await recordTimeline(tx, [{ incidentId, at: now, kind: 'room.reopened', actor: systemActor, summary: 'Incident reopened: the war room stays open' }]);
     return;
   }
-  if (!resolved) await enqueue(tx, ROOM_SYNC_TASK, { incidentId }, { jobKey: roomSyncJobKey(incidentId), runAt: new Date(now.getTime() + 1000), jobKeyMode: 'preserve_run_at' });
+  if (!resolved) {
+    await enqueue(tx, ROOM_SYNC_TASK, { incidentId }, { jobKey: roomSyncJobKey(incidentId), runAt: new Date(now.getTime() + 1000), jobKeyMode: 'preserve_run_at' });
+    // A raised severity tightens the cadence at once (a P2 made P0 must not wait an hour).
+    const dueAt = new Date(now.getTime() + statusCadenceMs(incident.severity as Severity, scheduling.config));
+    const [pending] = await pendingJobs(tx, roomCadenceJobKey(incidentId));
+    if (pending && pending.runAt > dueAt) await scheduleCadence(tx, incidentId, dueAt);
+  }
+}
+
+/** The next status update; its due time names the post, so a re-run never posts it twice. */
+export async function scheduleCadence(tx: Db, incidentId: string, dueAt: Date): Promise<void> {
+  await enqueue(tx, ROOM_CADENCE_TASK, { incidentId, dueAt: dueAt.toISOString() }, { jobKey: roomCadenceJobKey(incidentId), runAt: dueAt });
+}
+
+/**
+ * The sweep for rooms whose open job gave up or was lost: anything still opening or being created
+ * long after its last change is queued again (the open job's lease and the platform's dedup keep
+ * it to one chat). Returns how many rooms were re-queued.
+ */
+export async function repairRooms(tx: Db, now: Date, staleMs = 300_000): Promise<number> {
+  const stuck = await tx.selectFrom('rooms').select('id').where('status', 'in', ['opening', 'creating']).where('updated_at', '<', new Date(now.getTime() - staleMs)).limit(100).execute();
+  for (const room of stuck) {
+    await tx.updateTable('rooms').set({ updated_at: now }).where('id', '=', room.id).execute();
+    await enqueue(tx, ROOM_OPEN_TASK, { roomId: room.id }, { jobKey: roomOpenJobKey(room.id), runAt: now });
+  }
+  return stuck.length;
 }
