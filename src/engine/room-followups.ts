@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { withTx } from '../db/database.js';
-import type { Mention } from '../contracts/index.js';
+import type { Mention, WarRoomsConfig } from '../contracts/index.js';
 import { escalateNow } from '../domain/escalation/index.js';
 import { recordTimeline, systemActor } from '../domain/incidents/index.js';
 import { loadUserContacts } from '../domain/notify/index.js';
 import { listDecisions, openActionItemsSummary, summariseDecisions } from '../domain/followups/index.js';
 import {
   ROOM_CADENCE_TASK, ROOM_CHECKIN_TASK, ROOM_CLOSE_TASK, ROOM_SYNC_TASK, WEB_ROOM, changesSince, loadRoomAlerts, loadRoomIncident, noticePost,
-  planInvitees, resolutionPost, scheduleCadence, statusCadenceMs, statusUpdatePost,
+  MENTION_BUDGET_WINDOW_MS, mentionBudget, mentionsUsed, planInvitees, resolutionPost, roomClassOf, scheduleCadence, statusCadenceMs, statusUpdatePost, type RoomClass,
 } from '../domain/warroom/index.js';
 import { defineJob, enqueue, type JobDefinition } from '../queue/index.js';
 import type { ChannelRegistry } from './channel-registry.js';
@@ -37,7 +37,8 @@ function cadenceJob(deps: Deps): JobDefinition {
       const cadence = statusCadenceMs(incident.severity, config);
       const since = new Date(now.getTime() - cadence);
       const lastHuman = await tx.selectFrom('incident_events').select('at').where('incident_id', '=', incidentId).where('kind', '=', 'status.update').where('actor', 'like', 'user:%').orderBy('at', 'desc').executeTakeFirst();
-      const nudge = lastHuman && lastHuman.at > since ? null : await commanderMention(tx, incidentId, now, config.experts);
+      const wanted = lastHuman && lastHuman.at > since ? null : await commanderMention(tx, incidentId, now, config.experts);
+      const nudge = wanted ? await budgeted(tx, incidentId, roomClassOf(incident.severity), wanted, 'nudged for a status update', config, now) : null;
       const openItems = await openActionItemsSummary(tx, incidentId, { now });
       const doc = statusUpdatePost(incident, await loadRoomAlerts(tx, incidentId), await changesSince(tx, incidentId, since), now, nudge, deps.settings().publicUrl, openItems);
       // Named by its due time: a re-run of this job finds the post it already queued.
@@ -48,8 +49,16 @@ function cadenceJob(deps: Deps): JobDefinition {
   });
 }
 
+/** A mention that respects the person's budget, recorded either way (held back ones go to the digest). */
+async function budgeted(tx: Parameters<typeof loadRoomIncident>[0], incidentId: string, cls: RoomClass, mention: Extract<Mention, { kind: 'user' }>, reason: string, config: WarRoomsConfig, now: Date): Promise<Mention | null> {
+  const used = await mentionsUsed(tx, [mention.userId], cls, new Date(now.getTime() - MENTION_BUDGET_WINDOW_MS));
+  const suppressed = (used.get(mention.userId) ?? 0) >= mentionBudget(cls, config);
+  await tx.insertInto('mentions').values({ incident_id: incidentId, user_id: mention.userId, severity_class: cls, reason, suppressed, at: now }).execute();
+  return suppressed ? null : mention;
+}
+
 /** The commander, else the assignee, else whoever is on call: the person a silent room nudges. */
-async function commanderMention(tx: Parameters<typeof loadRoomIncident>[0], incidentId: string, now: Date, experts: number): Promise<Mention | null> {
+async function commanderMention(tx: Parameters<typeof loadRoomIncident>[0], incidentId: string, now: Date, experts: number): Promise<Extract<Mention, { kind: 'user' }> | null> {
   const role = await tx.selectFrom('incident_roles').select('user_id').where('incident_id', '=', incidentId).where('role', '=', 'commander').executeTakeFirst();
   const assignee = await tx.selectFrom('incidents').select('assignee_user_id').where('id', '=', incidentId).executeTakeFirst();
   const userId = role?.user_id ?? assignee?.assignee_user_id ?? (await planInvitees(tx, incidentId, now, experts)).find((i) => i.reasons.some((r) => r.kind === 'on_call'))?.userId;
@@ -107,8 +116,10 @@ function syncJob(deps: Deps): JobDefinition {
     const settings = deps.settings();
     if (announce) {
       await withTx(deps.db, async (tx) => {
-        const incident = await loadRoomIncident(tx, incidentId);
-        if (!incident) return;
+        const loaded = await loadRoomIncident(tx, incidentId);
+        if (!loaded) return;
+        const by = loaded.resolvedBy?.startsWith('user:') ? await tx.selectFrom('users').select('name').where('id', '=', loaded.resolvedBy.slice(5)).executeTakeFirst() : undefined;
+        const incident = { ...loaded, resolvedBy: by?.name ?? loaded.resolvedBy };
         const how = await tx.selectFrom('incident_events').select('data').where('incident_id', '=', incidentId).where('kind', '=', 'status.resolved').orderBy('at', 'desc').executeTakeFirst();
         const doc =
           announce === 'resolved'
@@ -140,10 +151,12 @@ function syncJob(deps: Deps): JobDefinition {
       }
       const incident = await loadRoomIncident(tx, incidentId);
       if (!incident) return;
-      const mentions: Mention[] = added.flatMap((a) => {
+      const mentions: Mention[] = [];
+      for (const a of added) {
         const c = contacts.get(a.userId);
-        return c ? [{ kind: 'user' as const, userId: a.userId, name: c.name, chatIds: c.chatIds, phone: c.phone }] : [];
-      });
+        const mention = c ? await budgeted(tx, incidentId, roomClassOf(incident.severity), { kind: 'user', userId: a.userId, name: c.name, chatIds: c.chatIds, phone: c.phone }, a.reasons.map((r) => r.detail).join('; '), settings.warRooms, now) : null;
+        if (mention) mentions.push(mention);
+      }
       const doc = noticePost(incident, '➕ 新成员 / Joined the room', added.map((a) => `${contacts.get(a.userId)?.name ?? a.userId}: ${a.reasons.map((r) => r.detail).join('; ')}`).join('\n'), settings.publicUrl, mentions);
       await postToRooms(tx, incidentId, `members-${added.map((a) => a.userId).sort().join(',')}`, doc, now);
       await recordTimeline(tx, [{ incidentId, at: now, kind: 'room.members', actor: systemActor, summary: `Added to the war room: ${added.map((a) => a.userId).join(', ')}` }]);

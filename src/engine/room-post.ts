@@ -151,8 +151,9 @@ async function composeMentions(tx: Db, deps: EngineDeps, incidentId: string, pro
   const used = await mentionsUsed(tx, invitees.map((i) => i.userId), cls, new Date(now.getTime() - MENTION_BUDGET_WINDOW_MS));
   const plan = mentionPlan(cls, invitees, used, mentionBudget(cls, config));
   const contacts = await loadUserContacts(tx, invitees.map((i) => i.userId));
-  const chatRooms = await tx.selectFrom('rooms').select('provider').where('incident_id', '=', incidentId).where('provider', '!=', WEB_ROOM).where('status', 'in', ['active', 'opening', 'creating']).execute();
-  const counts = provider !== WEB_ROOM || chatRooms.length === 0;
+  // One room per incident counts mentions against budgets: the first chat room, else the web room.
+  const chatRooms = await tx.selectFrom('rooms').select('provider').where('incident_id', '=', incidentId).where('provider', '!=', WEB_ROOM).where('status', 'in', ['active', 'opening', 'creating']).orderBy('provider').execute();
+  const counts = provider === (chatRooms[0]?.provider ?? WEB_ROOM);
   const mentionRows: MentionRow[] = counts
     ? [...plan.mention.map((m) => ({ ...m, suppressed: false })), ...plan.suppressed.map((m) => ({ ...m, suppressed: true }))].map((r) => ({ incident_id: incidentId, user_id: r.userId, severity_class: cls, reason: r.reason, suppressed: r.suppressed, at: now }))
     : [];

@@ -135,7 +135,8 @@ describe('a P0 war room on Feishu, from alert to closed room', () => {
 
   it('posts the summary, then closes the room 5 minutes later', async () => {
     const summary = (await waitUntil('the summary', async () => roomSends().map(text), (t) => t.some((x) => x.includes('Resolved by')))).find((t) => t.includes('Resolved by'));
-    expect(summary).toContain('user:bob');
+    expect(summary).toContain('Bob');
+    expect(summary).toContain('回滚到 v1.2');
     await h.advance('4m');
     expect(feishu.chat(roomChat().chatId)?.name.startsWith('[closed]')).toBe(false);
     await h.advance('1m');

@@ -38,7 +38,9 @@ export async function handleChatEvent(tx: Db, event: ChatEvent, ctx: ChatEventCo
   if (!(await claimInboundEvent(tx, ctx.provider, event.eventId, ctx.now))) return { outcome: { ok: true, text: 'Already handled.' } };
   if (event.type === 'action') {
     if (event.action === 'view') return { outcome: { ok: true, text: '' } };
-    return { outcome: await perform(tx, event, CHAT_COMMANDS.find((c) => c.name === event.action)!, event.incidentRef, '', ctx) };
+    const outcome = await perform(tx, event, CHAT_COMMANDS.find((c) => c.name === event.action)!, event.incidentRef, '', ctx);
+    if (outcome.ok && event.message) await markAssembled(tx, ctx.provider, event.message.chatId, event.platform, event.sender, ctx.now);
+    return { outcome };
   }
   const room = await roomOfChat(tx, ctx.provider, event.chatId);
   if (room) await captureRoomMessage(tx, room, event, await findChatUser(tx, event.platform, event.sender), ctx.provider, ctx.capture ?? 'all');
@@ -52,6 +54,15 @@ export async function handleChatEvent(tx: Db, event: ChatEvent, ctx: ChatEventCo
   const ref = command.incidentRef ?? room?.incidentId ?? (await incidentOfChat(tx, ctx.provider, event.chatId));
   const result = await perform(tx, event, command.spec, ref, command.text, ctx);
   return { outcome: result, reply: replyTarget(event, result.text) };
+}
+
+/** A card pressed in a room by an invited responder assembles that room, as speaking does. */
+async function markAssembled(tx: Db, provider: string, chatId: string, platform: ChatEvent['platform'], sender: ChatEvent['sender'], now: Date): Promise<void> {
+  const room = await roomOfChat(tx, provider, chatId);
+  const user = room ? await findChatUser(tx, platform, sender) : null;
+  if (!room || !user) return;
+  const member = await tx.selectFrom('room_members').select('user_id').where('incident_id', '=', room.incidentId).where('user_id', '=', user.id).executeTakeFirst();
+  if (member) await tx.updateTable('rooms').set({ assembled_at: now }).where('id', '=', room.id).where('assembled_at', 'is', null).execute();
 }
 
 function replyTarget(event: Extract<ChatEvent, { type: 'message' }>, text: string): NonNullable<ChatEventResult['reply']> {

@@ -45,7 +45,7 @@ export async function captureRoomMessage(tx: Db, room: CapturedRoom, event: Extr
       .returning('user_id')
       .executeTakeFirst();
     // Assembled: the first invited responder speaks.
-    if (member) await tx.updateTable('rooms').set({ assembled_at: at }).where('incident_id', '=', room.incidentId).where('assembled_at', 'is', null).execute();
+    if (member) await tx.updateTable('rooms').set({ assembled_at: at }).where('id', '=', room.id).where('assembled_at', 'is', null).execute();
   }
   if (capture === 'all' || isFlagged(event.text)) {
     const actor: Actor = user ? { type: 'user', id: user.id } : { type: 'integration', id: `${provider}:${event.sender.ids[0] ?? 'unknown'}` };
