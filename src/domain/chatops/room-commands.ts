@@ -42,7 +42,7 @@ export async function runTextCommand(tx: Db, spec: ChatCommandSpec, text: string
       const parsed = parseDecisionText(text);
       if (!parsed) throw new ValidationError(`decision needs what was decided. ${spec.help}`);
       const decision = await recordDecision(tx, { incidentId: incident.id, summary: parsed.summary, rationale: parsed.rationale, alternatives: parsed.alternatives, source: 'chat' }, ctx);
-      return `🧭 ${formatDecision(decision, { names: new Map([[actorLabel(ctx.actor), ctx.user.name]]) })}`;
+      return `${formatDecision(decision, { names: new Map([[actorLabel(ctx.actor), ctx.user.name]]) })}`;
     }
     case 'action': {
       const parsed = parseActionItemText(text, { now: ctx.now });
