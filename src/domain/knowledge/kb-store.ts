@@ -1,24 +1,9 @@
-import { sql, type ColumnType, type Generated, type Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Db } from '../../db/database.js';
-import type { ManagedBy } from '../../db/schema.js';
+import type { KbArticlesTable, ManagedBy } from '../../db/schema.js';
 import { articleSearchText, type ArticleSearchText } from './kb-text.js';
 
-/** The kb_articles table (migration 0005-knowledge-base); db/schema.ts carries the same interface. */
-export interface KbArticlesTable {
-  id: string;
-  title: string;
-  body: string;
-  tags: ColumnType<string[], string[] | undefined, string[]>;
-  service_ids: ColumnType<string[], string[] | undefined, string[]>;
-  category: string | null;
-  url: string | null;
-  managed_by: ManagedBy;
-  search_text: ColumnType<string, string | undefined, string>;
-  /** Written by the store from search_text's parts; read back as Postgres's text form. */
-  search_vector: ColumnType<string, string | undefined, string>;
-  created_at: Generated<Date>;
-  updated_at: Generated<Date>;
-}
+export type { KbArticlesTable };
 
 type KbArticleRow = Selectable<KbArticlesTable>;
 
@@ -52,7 +37,7 @@ export type DeleteArticleResult = 'deleted' | 'not_found' | 'managed_by_config';
 const COLUMNS = ['id', 'title', 'body', 'tags', 'service_ids', 'category', 'url', 'managed_by', 'created_at', 'updated_at'] as const;
 
 /** Kysely with kb_articles known, whether or not db/schema.ts lists it yet. */
-const kb = (db: Db) => db.withTables<{ kb_articles: KbArticlesTable }>();
+const kb = (db: Db) => db;
 
 /** The weighted vector of an article: title A, tags B, body D, with the 'simple' configuration. */
 function searchVector(text: ArticleSearchText) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { SEVERITY_STYLES } from '../../contracts/index.js';
 import type { Mention, MessageAction, MessageDoc } from '../api.js';
+import { mainlandMobile } from '../mainland-mobile.js';
 
 /** Who a robot message @-mentions. DingTalk renders the @ only when the text also holds "@id". */
 export interface DingtalkAt {
@@ -87,18 +88,8 @@ export function atOf(mentions: Mention[], options: Pick<DingtalkRenderOptions, '
   return { atUserIds: unique(atUserIds), atMobiles: unique(atMobiles), isAtAll };
 }
 
-/**
- * DingTalk matches atMobiles against the number in the member's profile, which for mainland China
- * is the bare 11 digits [U: format for other countries]; so +86 is dropped and punctuation removed.
- */
-export function dingtalkMobile(phone: string): string | null {
-  const digits = phone.replace(/\D/g, '');
-  if (!digits) return null;
-  const trimmed = phone.trim();
-  if (trimmed.startsWith('+') && digits.length === 13 && digits.startsWith('86')) return digits.slice(2);
-  if (trimmed.startsWith('00') && digits.length === 15 && digits.startsWith('0086')) return digits.slice(4);
-  return digits;
-}
+/** See mainlandMobile: the form this platform matches mentions against. */
+export const dingtalkMobile = mainlandMobile;
 
 /**
  * DingTalk robots do not dedup, so a short marker derived from the idempotency key goes in the

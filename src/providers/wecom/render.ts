@@ -1,6 +1,7 @@
 import { SEVERITY_STYLES } from '../../contracts/index.js';
 import type { Severity } from '../../kernel/index.js';
 import type { Mention, MessageDoc } from '../api.js';
+import { mainlandMobile } from '../mainland-mobile.js';
 
 /**
  * Pure: MessageDoc → WeCom message bodies (document path 91770 for robots, 90236 for app messages).
@@ -117,19 +118,8 @@ export function renderWecomText(doc: MessageDoc, mentions: Mention[] = doc.menti
   };
 }
 
-/**
- * A phone as mentioned_mobile_list wants it. [U] WeCom matches it against the member's directory
- * mobile, which for mainland China is the bare 11 digits (as DingTalk's atMobiles): "+86"/"0086"
- * is dropped and spaces, dashes and brackets removed; null when no digits are left.
- */
-export function wecomMobile(phone: string): string | null {
-  const digits = phone.replace(/\D/g, '');
-  if (!digits) return null;
-  const trimmed = phone.trim();
-  if (trimmed.startsWith('+') && digits.length === 13 && digits.startsWith('86')) return digits.slice(2);
-  if (trimmed.startsWith('00') && digits.length === 15 && digits.startsWith('0086')) return digits.slice(4);
-  return digits;
-}
+/** See mainlandMobile: the form this platform matches mentions against. */
+export const wecomMobile = mainlandMobile;
 
 /**
  * A text_notice card; null when the doc has no URL for the required card_action. Lengths follow
