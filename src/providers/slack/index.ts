@@ -19,7 +19,7 @@ export { slackConfigSchema, type SlackConfig, type SlackConfigInput } from './co
 export { renderSlackBlocks, escapeMrkdwn, applicableActions, ACTION_PREFIX, LINK_ACTION_ID, type SlackMessage, type SlackBlock } from './render.js';
 export { createSlackInbound, verifySlackSignature, REPLAY_WINDOW_SEC } from './inbound.js';
 export { slackCallError } from './errors.js';
-export { slackChannelName, suffixedChannelName } from './rooms.js';
+export { roomMarker, slackChannelName, suffixedChannelName } from './rooms.js';
 
 /** Slack has no send dedup; this metadata event carries the idempotency key so resends are recognisable. */
 export const IDEMPOTENCY_EVENT_TYPE = 'warroom_page';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageDoc, Recipient } from '../api.js';
-import { startFakeSlack, type FakeSlack } from '../testing/fake-slack.js';
+import { SEED_CREATOR, startFakeSlack, type FakeSlack } from '../testing/fake-slack.js';
 import { kitDoc } from '../testing/provider-test-kit.js';
 import type { RecordedRequest } from '../testing/recorded-request.js';
 import { createSlackProvider, type SlackConfigInput } from './index.js';
@@ -68,6 +68,55 @@ describe('the fake Slack', () => {
     expect(fake.pins()).toEqual([{ channel: channelId, ts }]);
     fake.reset();
     expect(fake.pins()).toEqual([]);
+  });
+
+  it('conversations.list pages public channels with an opaque cursor, hides archived ones on request, and refuses bad arguments', async () => {
+    const headers = { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' };
+    const list = (params: Record<string, string>) => call('conversations.list', { headers, body: new URLSearchParams(params).toString() });
+    const form = (params: Record<string, string>) => ({ headers, body: new URLSearchParams(params).toString() });
+    const made = await call('conversations.create', form({ name: 'fake-list-a' }));
+    const archived = await call('conversations.create', form({ name: 'fake-list-b' }));
+    await call('conversations.create', form({ name: 'fake-list-secret', is_private: 'true' }));
+    await call('conversations.archive', form({ channel: String((archived.channel as { id: string }).id) }));
+    await call('conversations.setPurpose', form({ channel: String((made.channel as { id: string }).id), purpose: 'p' }));
+
+    const first = await list({ limit: '2' });
+    expect((first.channels as { name: string }[]).map((c) => c.name)).toEqual(['incidents', 'fake-list-a']);
+    const cursor = (first.response_metadata as { next_cursor: string }).next_cursor;
+    expect(cursor).not.toBe('');
+    const second = await list({ limit: '2', cursor });
+    expect((second.channels as { name: string }[]).map((c) => c.name)).toEqual(['fake-list-b']);
+    expect(second.response_metadata).toEqual({ next_cursor: '' });
+    const live = await list({ exclude_archived: 'true', types: 'public_channel,private_channel' });
+    expect((live.channels as { name: string }[]).map((c) => c.name)).toEqual(['incidents', 'fake-list-a', 'fake-list-secret']);
+    expect((live.channels as Record<string, unknown>[])[0]).toMatchObject({ creator: SEED_CREATOR, purpose: { value: '', last_set: 0 }, is_member: true });
+    expect((live.channels as Record<string, unknown>[])[1]).toMatchObject({ creator: fake.botUserId, purpose: { value: 'p', creator: fake.botUserId, last_set: expect.any(Number) } });
+    expect(((live.channels as { purpose: { last_set: number } }[])[1]!.purpose.last_set)).toBeGreaterThan(0);
+
+    expect(await list({ cursor: 'bm9wZQ==' })).toEqual({ ok: false, error: 'invalid_cursor' });
+    expect(await list({ limit: '1001' })).toEqual({ ok: false, error: 'invalid_limit' });
+    expect(await list({ types: 'public_channel,nope' })).toEqual({ ok: false, error: 'invalid_types' });
+  });
+
+  it('auth.test names the bot user', async () => {
+    const headers = { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' };
+    expect(await call('auth.test', { headers, body: '' })).toMatchObject({ ok: true, user_id: fake.botUserId, bot_id: expect.stringMatching(/^B/) });
+  });
+
+  it('a lost answer is spent on the next successful call of its method only; a fault aimed at a method waits for it', async () => {
+    const headers = { authorization: `Bearer ${BOT_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' };
+    const create = (name: string) => fetch(`${fake.apiUrl}conversations.create`, { method: 'POST', headers, body: new URLSearchParams({ name }).toString() });
+    fake.loseAnswerNext('conversations.create', 502);
+    fake.rejectNext('missing_scope', 'conversations.list');
+    // A refused create (name_taken) is answered as usual and leaves the lost answer pending.
+    expect(await (await create('incidents')).json()).toEqual({ ok: false, error: 'name_taken' });
+    const lost = await create('fake-lost');
+    expect(lost.status).toBe(502);
+    expect(fake.channels().map((c) => c.name)).toContain('fake-lost');
+    expect(fake.requests.at(-1)).toMatchObject({ path: '/api/conversations.create', status: 502, refusal: 'answer lost' });
+    expect(await (await create('fake-after')).json()).toMatchObject({ ok: true, channel: { name: 'fake-after' } });
+    expect(await call('conversations.list', { headers, body: '' })).toEqual({ ok: false, error: 'missing_scope' });
+    expect(await call('conversations.list', { headers, body: '' })).toMatchObject({ ok: true });
   });
 
   it('refuses a message that breaks Block Kit limits with invalid_blocks', async () => {

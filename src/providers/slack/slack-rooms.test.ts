@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PermanentError, RetryableError } from '../../kernel/index.js';
 import type { ChatCapabilities } from '../api.js';
-import { startFakeSlack, type FakeSlack } from '../testing/fake-slack.js';
+import { SEED_CREATOR, startFakeSlack, type FakeSlack } from '../testing/fake-slack.js';
 import { createSlackProvider } from './index.js';
-import { slackChannelName, suffixedChannelName } from './rooms.js';
+import { roomMarker, slackChannelName, suffixedChannelName } from './rooms.js';
 
 let fake: FakeSlack;
 let chat: ChatCapabilities;
@@ -55,7 +55,7 @@ describe('slackChannelName', () => {
 });
 
 describe('slack rooms', () => {
-  it('creates a public channel with a valid name, sets the purpose and invites owner and members in one call', async () => {
+  it('creates a public channel with a valid name, sets the purpose with the room marker and invites owner and members in one call', async () => {
     const room = await chat.rooms!.createRoom({
       name: '🚨紧急-checkout-INC-12',
       description: 'Checkout errors above 5%',
@@ -64,7 +64,8 @@ describe('slack rooms', () => {
       idempotencyKey: 'room:12',
     });
     expect(room.invalidMemberIds).toEqual([]);
-    expect(channel(room.chatId)).toMatchObject({ name: 'inc-12-checkout', isPrivate: false, purpose: 'Checkout errors above 5%', archived: false });
+    expect(roomMarker('room:12')).toMatch(/^warroom:[0-9a-f]{12}$/);
+    expect(channel(room.chatId)).toMatchObject({ name: 'inc-12-checkout', isPrivate: false, purpose: `Checkout errors above 5% · ${roomMarker('room:12')}`, archived: false });
     expect(channel(room.chatId).members.sort()).toEqual([fake.botUserId, ALICE, BOB, CAROL].sort());
     expect(fake.invites()).toEqual([{ channel: room.chatId, users: [CAROL, ALICE, BOB], force: true, errors: [] }]);
     expect(fake.requests.map((r) => r.path)).toEqual(['/api/conversations.create', '/api/conversations.setPurpose', '/api/conversations.invite']);
@@ -76,14 +77,22 @@ describe('slack rooms', () => {
     expect(channel(room.chatId).members.sort()).toEqual([fake.botUserId, ALICE, BOB].sort());
   });
 
-  it('on name_taken retries once with a suffix from the idempotency key; a second clash is permanent', async () => {
+  it('on name_taken by a channel a person made, retries once with a suffix from the idempotency key', async () => {
     fake.seedChannel('inc-14-search');
-    const room = await chat.rooms!.createRoom({ name: 'INC-14 search', memberIds: [], idempotencyKey: 'room:14' });
-    expect(channel(room.chatId).name).toBe(suffixedChannelName('inc-14-search', 'room:14'));
-    // Slack has no create dedup: the same key again finds both names taken.
-    const error = await failure(chat.rooms!.createRoom({ name: 'INC-14 search', memberIds: [], idempotencyKey: 'room:14' }));
+    const room = await chat.rooms!.createRoom({ name: 'INC-14 search', memberIds: [ALICE], idempotencyKey: 'room:14' });
+    expect(channel(room.chatId)).toMatchObject({ name: suffixedChannelName('inc-14-search', 'room:14'), creator: fake.botUserId, purpose: roomMarker('room:14') });
+    expect(channel(room.chatId).members).toContain(ALICE);
+    expect(fake.channels().filter((c) => !c.seeded)).toHaveLength(1);
+  });
+
+  it('a second clash, both names held by channels that are not this room\'s, is permanent', async () => {
+    fake.seedChannel('inc-24-search');
+    // Made by the bot, but for another room: its purpose carries another marker.
+    fake.seedChannel(suffixedChannelName('inc-24-search', 'room:24'), [], { creator: fake.botUserId, purpose: `Other · ${roomMarker('room:other')}` });
+    const error = await failure(chat.rooms!.createRoom({ name: 'INC-24 search', memberIds: [], idempotencyKey: 'room:24' }));
     expect(error).toBeInstanceOf(PermanentError);
     expect((error as Error).message).toBe('slack conversations.create failed: name_taken');
+    expect(fake.channels().filter((c) => !c.seeded)).toEqual([]);
   });
 
   it('names a room whose title has nothing Slack accepts after its key', async () => {
@@ -145,6 +154,177 @@ describe('slack rooms', () => {
     const error = await failure(chat.rooms!.addMembers(chatId, [ALICE]));
     expect(error).toBeInstanceOf(RetryableError);
     expect((error as RetryableError).retryAfterMs).toBe(30_000);
+  });
+});
+
+describe('slack rooms: a create retried after a lost answer', () => {
+  // Short timeout: a lost 'hang' answer costs this much per attempt.
+  const roomsOf = (target: FakeSlack) =>
+    createSlackProvider({ bot_token: target.botToken, signing_secret: target.signingSecret, api_url: target.apiUrl, timeout_ms: 300 }).chat!.rooms!;
+  const made = () => fake.channels().filter((c) => !c.seeded);
+  const paths = () => fake.requests.map((r) => r.path.replace('/api/', ''));
+  const spec = (idempotencyKey: string, name = 'INC-30 checkout') => ({ name, description: 'Checkout down', ownerId: CAROL, memberIds: [ALICE, BOB], idempotencyKey });
+
+  it.each([
+    ['no answer (timeout)', 'hang' as const],
+    ['HTTP 503', 503],
+  ])('the retry with the same key adopts the channel whose create answer was lost: %s', async (_label, lost) => {
+    const rooms = roomsOf(fake);
+    fake.loseAnswerNext('conversations.create', lost);
+    const error = await failure(rooms.createRoom(spec('room:30')));
+    expect(error).toBeInstanceOf(RetryableError);
+    // Slack made the channel; nobody has described or joined it yet.
+    expect(made()).toMatchObject([{ name: 'inc-30-checkout', purpose: '', members: [fake.botUserId] }]);
+    const orphan = made()[0]!.id;
+
+    const room = await rooms.createRoom(spec('room:30'));
+    expect(room).toEqual({ chatId: orphan, invalidMemberIds: [] });
+    expect(made()).toHaveLength(1);
+    expect(channel(orphan).purpose).toBe(`Checkout down · ${roomMarker('room:30')}`);
+    expect(channel(orphan).members.sort()).toEqual([fake.botUserId, ALICE, BOB, CAROL].sort());
+    expect(paths()).toEqual([
+      'conversations.create',
+      'conversations.create',
+      'conversations.list',
+      'auth.test',
+      'conversations.setPurpose',
+      'conversations.invite',
+    ]);
+
+    // Once more (warroom lost its own record): adopted by the marker, people already in are fine, auth.test is not asked again.
+    expect(await rooms.createRoom(spec('room:30'))).toEqual({ chatId: orphan, invalidMemberIds: [] });
+    expect(made()).toHaveLength(1);
+    expect(paths().filter((p) => p === 'auth.test')).toHaveLength(1);
+  });
+
+  it.each([
+    ['a person made it', 'inc-31-person', () => ({ creator: SEED_CREATOR })],
+    ['the bot made it for another room', 'inc-31-other', () => ({ creator: fake.botUserId, purpose: `Payments down · ${roomMarker('room:other')}` })],
+    ['the bot made it and it has a purpose without a marker (a renamed room)', 'inc-31-renamed', () => ({ creator: fake.botUserId, purpose: 'Resolved at 10:42' })],
+    ['the bot made it and people set its topic', 'inc-31-topic', () => ({ creator: fake.botUserId, topic: 'ops chatter' })],
+  ])('a same-named channel that is not this room\'s is left alone and a suffixed channel made: %s', async (_label, base, seed) => {
+    const key = `room:31:${base}`;
+    const seeded = fake.seedChannel(base, [], seed());
+    const before = channel(seeded);
+    const room = await roomsOf(fake).createRoom(spec(key, base));
+    expect(room.chatId).not.toBe(seeded);
+    expect(channel(room.chatId)).toMatchObject({ name: suffixedChannelName(base, key), purpose: `Checkout down · ${roomMarker(key)}` });
+    expect(channel(seeded)).toEqual(before);
+    expect(made()).toHaveLength(1);
+  });
+
+  it('adopts a channel the bot made whose topic carries the marker', async () => {
+    const seeded = fake.seedChannel('inc-32-checkout', [], { creator: fake.botUserId, topic: `War room ${roomMarker('room:32')}` });
+    const room = await roomsOf(fake).createRoom(spec('room:32', 'INC-32 checkout'));
+    expect(room.chatId).toBe(seeded);
+    expect(channel(seeded).members).toEqual(expect.arrayContaining([ALICE, BOB, CAROL]));
+    expect(made()).toEqual([]);
+  });
+
+  it('two lost answers in a row (create, then the purpose call) still end in one channel', async () => {
+    const rooms = roomsOf(fake);
+    fake.loseAnswerNext('conversations.create', 'hang');
+    fake.loseAnswerNext('conversations.setPurpose', 502);
+    expect(await failure(rooms.createRoom(spec('room:33', 'INC-33 checkout')))).toBeInstanceOf(RetryableError);
+    expect(await failure(rooms.createRoom(spec('room:33', 'INC-33 checkout')))).toBeInstanceOf(RetryableError);
+    const room = await rooms.createRoom(spec('room:33', 'INC-33 checkout'));
+    expect(made()).toMatchObject([{ id: room.chatId, name: 'inc-33-checkout', purpose: `Checkout down · ${roomMarker('room:33')}` }]);
+    expect(channel(room.chatId).members).toHaveLength(4);
+  });
+
+  it('two lost answers on the suffixed name (it used to end in name_taken for good) still end in one channel', async () => {
+    const rooms = roomsOf(fake);
+    fake.seedChannel('inc-34-checkout');
+    fake.loseAnswerNext('conversations.create', 'hang');
+    fake.loseAnswerNext('conversations.setPurpose', 503);
+    expect(await failure(rooms.createRoom(spec('room:34', 'INC-34 checkout')))).toBeInstanceOf(RetryableError);
+    expect(await failure(rooms.createRoom(spec('room:34', 'INC-34 checkout')))).toBeInstanceOf(RetryableError);
+    const room = await rooms.createRoom(spec('room:34', 'INC-34 checkout'));
+    expect(made()).toMatchObject([{ id: room.chatId, name: suffixedChannelName('inc-34-checkout', 'room:34') }]);
+    expect(channel(room.chatId).members).toHaveLength(4);
+  });
+
+  it('a different key with the same name gets a distinct channel and leaves the first room alone', async () => {
+    const rooms = roomsOf(fake);
+    const first = await rooms.createRoom(spec('room:35:a', 'INC-35 checkout'));
+    const second = await rooms.createRoom({ ...spec('room:35:b', 'INC-35 checkout'), ownerId: undefined, memberIds: [ALICE] });
+    expect(second.chatId).not.toBe(first.chatId);
+    expect(channel(second.chatId)).toMatchObject({ name: suffixedChannelName('inc-35-checkout', 'room:35:b'), purpose: `Checkout down · ${roomMarker('room:35:b')}` });
+    expect(channel(first.chatId)).toMatchObject({ name: 'inc-35-checkout', purpose: `Checkout down · ${roomMarker('room:35:a')}` });
+    expect(channel(first.chatId).members).toHaveLength(4);
+    expect(made()).toHaveLength(2);
+  });
+
+  it('when another room claims an orphan first, the orphan\'s own retry still gets a channel of its own', async () => {
+    const rooms = roomsOf(fake);
+    fake.loseAnswerNext('conversations.create', 503);
+    expect(await failure(rooms.createRoom(spec('room:36:a', 'INC-36 checkout')))).toBeInstanceOf(RetryableError);
+    // The unclaimed channel cannot tell which room made it: the first to come marks it as its own.
+    const other = await rooms.createRoom(spec('room:36:b', 'INC-36 checkout'));
+    const retried = await rooms.createRoom(spec('room:36:a', 'INC-36 checkout'));
+    expect(retried.chatId).not.toBe(other.chatId);
+    expect(channel(other.chatId)).toMatchObject({ name: 'inc-36-checkout', purpose: `Checkout down · ${roomMarker('room:36:b')}` });
+    expect(channel(retried.chatId)).toMatchObject({ name: suffixedChannelName('inc-36-checkout', 'room:36:a'), purpose: `Checkout down · ${roomMarker('room:36:a')}` });
+    expect(made()).toHaveLength(2);
+  });
+
+  it('a throttled or failing lookup is retryable and makes no suffixed channel; auth.test is asked again after a failure', async () => {
+    const rooms = roomsOf(fake);
+    fake.loseAnswerNext('conversations.create', 503);
+    await failure(rooms.createRoom(spec('room:37', 'INC-37 checkout')));
+    fake.throttleNext(7, 'conversations.list');
+    const throttled = await failure(rooms.createRoom(spec('room:37', 'INC-37 checkout')));
+    expect(throttled).toBeInstanceOf(RetryableError);
+    expect((throttled as RetryableError).retryAfterMs).toBe(7000);
+    fake.serverErrorNext(500, 'auth.test');
+    expect(await failure(rooms.createRoom(spec('room:37', 'INC-37 checkout')))).toBeInstanceOf(RetryableError);
+    expect(made()).toHaveLength(1);
+    const room = await rooms.createRoom(spec('room:37', 'INC-37 checkout'));
+    expect(room.chatId).toBe(made()[0]!.id);
+    expect(paths().filter((p) => p === 'auth.test')).toHaveLength(2);
+  });
+
+  it('without the channels:read scope the lookup is refused and createRoom falls back to a suffixed channel', async () => {
+    const rooms = roomsOf(fake);
+    fake.loseAnswerNext('conversations.create', 503);
+    await failure(rooms.createRoom(spec('room:38', 'INC-38 checkout')));
+    fake.rejectNext('missing_scope', 'conversations.list');
+    const room = await rooms.createRoom(spec('room:38', 'INC-38 checkout'));
+    expect(channel(room.chatId).name).toBe(suffixedChannelName('inc-38-checkout', 'room:38'));
+    expect(made()).toHaveLength(2);
+  });
+
+  it('pages through conversations.list with the cursor, 200 at a time, and stops at the page holding the name', async () => {
+    const big = await startFakeSlack();
+    try {
+      const rooms = roomsOf(big);
+      big.loseAnswerNext('conversations.create', 503);
+      await failure(rooms.createRoom(spec('room:39:early', 'INC-39 early')));
+      for (let i = 0; i < 450; i += 1) big.seedChannel(`filler-${i}`);
+      big.loseAnswerNext('conversations.create', 503);
+      await failure(rooms.createRoom(spec('room:39:late', 'INC-39 late')));
+      const orphans = big.channels().filter((c) => !c.seeded);
+      expect(orphans.map((c) => c.name)).toEqual(['inc-39-early', 'inc-39-late']);
+      const lists = () => big.requests.filter((r) => r.path === '/api/conversations.list').map((r) => r.body as Record<string, unknown>);
+
+      // The early orphan is on the first of three pages: one page is enough.
+      expect((await rooms.createRoom(spec('room:39:early', 'INC-39 early'))).chatId).toBe(orphans[0]!.id);
+      expect(lists()).toHaveLength(1);
+      expect(lists()[0]).toMatchObject({ types: 'public_channel', exclude_archived: 'true', limit: '200' });
+      expect(lists()[0]!.cursor).toBeUndefined();
+
+      // The late one is on the third page.
+      expect((await rooms.createRoom(spec('room:39:late', 'INC-39 late'))).chatId).toBe(orphans[1]!.id);
+      const pages = lists().slice(1);
+      expect(pages).toHaveLength(3);
+      expect(pages[0]!.cursor).toBeUndefined();
+      expect(pages[1]!.cursor).toEqual(expect.any(String));
+      expect(pages[2]!.cursor).toEqual(expect.any(String));
+      expect(pages[2]!.cursor).not.toBe(pages[1]!.cursor);
+      expect(big.channels().filter((c) => !c.seeded)).toHaveLength(2);
+    } finally {
+      await big.close();
+    }
   });
 });
 

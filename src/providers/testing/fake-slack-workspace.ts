@@ -13,9 +13,35 @@ export interface FakeSlackChannel {
   isPrivate: boolean;
   archived: boolean;
   purpose: string;
+  /** Unix seconds of the last conversations.setPurpose; 0 while the purpose was never set. */
+  purposeSetAt: number;
+  topic: string;
+  /** Who made the channel: the bot for conversations.create, SEED_CREATOR (or as seeded) otherwise. */
+  creator: string;
+  /** Unix seconds. */
+  created: number;
   members: string[];
   /** Made by seedChannel() rather than through the API; survives reset(). */
   seeded: boolean;
+}
+
+/** Who made a seeded channel unless told otherwise: a person, not the bot. */
+export const SEED_CREATOR = 'U0WSADMIN1';
+
+/** A channel that exists before the test; the bot is always in it. */
+export interface FakeSlackSeed {
+  /** The channel's creator; SEED_CREATOR (a person) by default. */
+  creator?: string;
+  purpose?: string;
+  topic?: string;
+}
+
+/** conversations.list parameters as received. */
+export interface FakeSlackListQuery {
+  types?: string;
+  excludeArchived?: boolean;
+  limit?: string;
+  cursor?: string;
 }
 
 /** A Slack platform error: HTTP 200 with {ok:false, error: code}. */
@@ -40,17 +66,23 @@ export interface SlackWorkspace {
   rename(channel: string, name: string): Record<string, unknown>;
   setPurpose(channel: string, purpose: string): Record<string, unknown>;
   archive(channel: string): void;
+  /** conversations.list: public channels, and private ones the bot is in, paged with an opaque cursor. */
+  list(query: FakeSlackListQuery): { channels: Record<string, unknown>[]; nextCursor: string };
   lookupByEmail(email: string): Record<string, unknown>;
   channels(): FakeSlackChannel[];
   users(): FakeSlackUser[];
   addUser(user: FakeSlackUser): void;
-  seed(name: string, members: string[]): string;
+  seed(name: string, members: string[], options?: FakeSlackSeed): string;
   reset(): void;
 }
 
 const NAME_MAX = 80;
 const PURPOSE_MAX = 250;
 const INVITE_MAX = 1000;
+const LIST_DEFAULT = 100;
+const LIST_MAX = 1000;
+const LIST_TYPES = new Set(['public_channel', 'private_channel', 'mpim', 'im']);
+const CURSOR_PREFIX = 'fake-cursor:';
 
 /** The workspace state behind the fake's methods, with Slack's documented refusals. */
 export function createSlackWorkspace(options: { botUserId: string; users: FakeSlackUser[]; clock: Clock }): SlackWorkspace {
@@ -63,9 +95,22 @@ export function createSlackWorkspace(options: { botUserId: string; users: FakeSl
   let channelSeq = 0;
   let tsSeq = 99;
 
-  const newChannel = (name: string, isPrivate: boolean, members: string[], seeded: boolean): FakeSlackChannel => {
+  const seconds = () => Math.floor(clock.now().getTime() / 1000);
+  const newChannel = (name: string, isPrivate: boolean, members: string[], creator: string, seeded: boolean): FakeSlackChannel => {
     channelSeq += 1;
-    return { id: `C${String(channelSeq).padStart(9, '0')}`, name, isPrivate, archived: false, purpose: '', members: [botUserId, ...members], seeded };
+    return {
+      id: `C${String(channelSeq).padStart(9, '0')}`,
+      name,
+      isPrivate,
+      archived: false,
+      purpose: '',
+      purposeSetAt: 0,
+      topic: '',
+      creator,
+      created: seconds(),
+      members: [botUserId, ...members],
+      seeded,
+    };
   };
   const dmOf = (userId: string) => `D${userId.slice(1)}`;
   const dmUser = (channel: string) => [...users.keys()].find((id) => dmOf(id) === channel);
@@ -103,8 +148,10 @@ export function createSlackWorkspace(options: { botUserId: string; users: FakeSl
     is_private: c.isPrivate,
     is_archived: c.archived,
     is_member: c.members.includes(botUserId),
-    creator: botUserId,
-    purpose: { value: c.purpose, creator: botUserId },
+    created: c.created,
+    creator: c.creator,
+    purpose: { value: c.purpose, creator: c.purposeSetAt ? botUserId : '', last_set: c.purposeSetAt },
+    topic: { value: c.topic, creator: c.topic ? c.creator : '', last_set: c.topic ? c.created : 0 },
     num_members: c.members.length,
   });
 
@@ -129,7 +176,7 @@ export function createSlackWorkspace(options: { botUserId: string; users: FakeSl
     pins: () => pinned.map((p) => ({ ...p })),
     create(name, isPrivate) {
       checkName(name);
-      const channel = newChannel(name, isPrivate, [], false);
+      const channel = newChannel(name, isPrivate, [], botUserId, false);
       channels.set(channel.id, channel);
       return json(channel);
     },
@@ -166,12 +213,34 @@ export function createSlackWorkspace(options: { botUserId: string; users: FakeSl
       const channel = usableChannel(id);
       if (purpose.length > PURPOSE_MAX) throw new SlackApiError('too_long');
       channel.purpose = purpose;
+      channel.purposeSetAt = seconds();
       return json(channel);
     },
     archive(id) {
       const channel = channelOf(id);
       if (channel.archived) throw new SlackApiError('already_archived');
       channel.archived = true;
+    },
+    list(query) {
+      const types = (query.types || 'public_channel').split(',').map((t) => t.trim());
+      if (types.some((t) => !LIST_TYPES.has(t))) throw new SlackApiError('invalid_types');
+      const limit = query.limit === undefined || query.limit === '' ? LIST_DEFAULT : Number(query.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > LIST_MAX) throw new SlackApiError('invalid_limit');
+      let offset = 0;
+      if (query.cursor) {
+        const decoded = Buffer.from(query.cursor, 'base64').toString('utf8');
+        offset = decoded.startsWith(CURSOR_PREFIX) ? Number(decoded.slice(CURSOR_PREFIX.length)) : NaN;
+        if (!Number.isInteger(offset) || offset < 0) throw new SlackApiError('invalid_cursor');
+      }
+      // DMs and group DMs are not modelled as channels here; private channels only show to members.
+      const visible = [...channels.values()].filter(
+        (c) =>
+          !(query.excludeArchived && c.archived) &&
+          (c.isPrivate ? types.includes('private_channel') && c.members.includes(botUserId) : types.includes('public_channel')),
+      );
+      const page = visible.slice(offset, offset + limit);
+      const next = offset + limit < visible.length ? Buffer.from(`${CURSOR_PREFIX}${offset + limit}`).toString('base64') : '';
+      return { channels: page.map(json), nextCursor: next };
     },
     lookupByEmail(email) {
       if (!email) throw new SlackApiError('invalid_arguments');
@@ -182,9 +251,12 @@ export function createSlackWorkspace(options: { botUserId: string; users: FakeSl
     channels: () => [...channels.values()].map((c) => ({ ...c, members: [...c.members] })),
     users: () => [...users.values()].map((u) => ({ ...u })),
     addUser: (user) => void users.set(user.id, { ...user }),
-    seed(name, members) {
+    seed(name, members, seedOptions = {}) {
       checkName(name);
-      const channel = newChannel(name, false, members, true);
+      const channel = newChannel(name, false, members, seedOptions.creator ?? SEED_CREATOR, true);
+      channel.purpose = seedOptions.purpose ?? '';
+      channel.purposeSetAt = channel.purpose ? channel.created : 0;
+      channel.topic = seedOptions.topic ?? '';
       seeds.push({ ...channel, members: [...channel.members] });
       channels.set(channel.id, channel);
       return channel.id;

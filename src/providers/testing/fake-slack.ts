@@ -1,14 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import { systemClock, type Clock } from '../../kernel/index.js';
-import { FaultQueue } from './fault-queue.js';
+import { FaultQueue, type Fault } from './fault-queue.js';
 import { messageError } from './fake-slack-blocks.js';
 import { postInbound, type InboundPostOptions, type InboundResponse, type SlackInboundBody } from './fake-slack-inbound.js';
 import { sendJson, startHttpFakeServer, type HttpFakeServer } from './http-fake-server.js';
 import { recordOf, type RecordedRequest, type RequestListener } from './recorded-request.js';
-import { createSlackWorkspace, SlackApiError, type FakeSlackChannel, type FakeSlackUser, type SlackWorkspace } from './fake-slack-workspace.js';
+import { createSlackWorkspace, SlackApiError, type FakeSlackChannel, type FakeSlackSeed, type FakeSlackUser, type SlackWorkspace } from './fake-slack-workspace.js';
 
 export * from './fake-slack-inbound.js';
-export type { FakeSlackChannel, FakeSlackUser } from './fake-slack-workspace.js';
+export { SEED_CREATOR } from './fake-slack-workspace.js';
+export type { FakeSlackChannel, FakeSlackSeed, FakeSlackUser } from './fake-slack-workspace.js';
+
+/** How a lost answer reaches the client: no answer at all (a timeout) or an HTTP 5xx. */
+export type LostAnswer = 'hang' | number;
 
 export interface FakeSlackMessage {
   channel: string;
@@ -68,18 +72,31 @@ export interface FakeSlack {
   invites(): FakeSlackInvite[];
   users(): FakeSlackUser[];
   addUser(user: FakeSlackUser): void;
-  /** A channel that exists before the test, with the bot in it; it survives reset() as created. */
-  seedChannel(name: string, members?: string[]): string;
+  /**
+   * A channel that exists before the test, with the bot in it; it survives reset() as created.
+   * A person (SEED_CREATOR) made it unless `options.creator` says otherwise.
+   */
+  seedChannel(name: string, members?: string[], options?: FakeSlackSeed): string;
   /** chat.postMessage calls answered 429 by the per-channel limit. */
   rateViolations(): number;
-  /** The next API call answers HTTP 429 with Retry-After. */
-  throttleNext(retryAfterSec?: number): void;
-  /** The next API call answers HTTP 5xx. */
-  serverErrorNext(status?: number): void;
-  /** The next API call answers HTTP 200 {ok:false, error}. */
-  rejectNext(error?: string): void;
-  /** The next API call gets no answer until reset() or close(). */
-  hangNext(): void;
+  /**
+   * The next API call answers HTTP 429 with Retry-After. With `method`, the next call of that method
+   * does (a fault aimed at a method is used before any untargeted one).
+   */
+  throttleNext(retryAfterSec?: number, method?: string): void;
+  /** The next API call (of `method`, when given) answers HTTP 5xx. */
+  serverErrorNext(status?: number, method?: string): void;
+  /** The next API call (of `method`, when given) answers HTTP 200 {ok:false, error}. */
+  rejectNext(error?: string, method?: string): void;
+  /** The next API call (of `method`, when given) gets no answer until reset() or close(). */
+  hangNext(method?: string): void;
+  /**
+   * The next call of `method` (conversations.create by default) that succeeds is performed (the
+   * channel really is created) but its answer is lost: no answer until reset() or close() ('hang',
+   * the default) or an HTTP 5xx status. Refused calls (name_taken…) are answered as usual and
+   * leave the fault pending. Each call queues one more lost answer.
+   */
+  loseAnswerNext(method?: string, answer?: LostAnswer): void;
   /** POSTs a callback to warroom, signed with this fake's signing secret. */
   postInbound(url: string, body: SlackInboundBody, options?: Omit<InboundPostOptions, 'signingSecret'>): Promise<InboundResponse>;
   reset(): void;
@@ -97,8 +114,8 @@ const POST_INTERVAL_MS = 1000;
 /**
  * A local stand-in for the Slack Web API (reference §6 "Slack"): form or JSON bodies, bearer-token
  * auth answered as Slack does (HTTP 200 {ok:false,error}), conversations.create / invite / kick /
- * rename / setPurpose / archive, chat.postMessage / update, pins.add, users.lookupByEmail, a 1 msg/s per
- * channel limit with a short burst, and injected 429 / 5xx / refusals / hangs.
+ * rename / setPurpose / archive / list, auth.test, chat.postMessage / update, pins.add, users.lookupByEmail,
+ * a 1 msg/s per channel limit with a short burst, and injected 429 / 5xx / refusals / hangs / lost answers.
  */
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const botToken = options.botToken ?? 'xoxb-fake-0000000000-bot-token';
@@ -107,6 +124,13 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   const clock = options.clock ?? systemClock;
   const burst = options.postBurst ?? 3;
   const faults = new FaultQueue();
+  let aimed = new Map<string, FaultQueue>();
+  const queueFault = (method: string | undefined, fault: Fault) => {
+    if (method === undefined) return faults.push(1, fault);
+    const queue = aimed.get(method) ?? new FaultQueue();
+    queue.push(1, fault);
+    aimed.set(method, queue);
+  };
   const workspace: SlackWorkspace = createSlackWorkspace({ botUserId, users: options.users ?? DEFAULT_USERS, clock });
   const requests: RecordedRequest[] = [];
   let messages: FakeSlackMessage[] = [];
@@ -114,6 +138,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
   let invites: FakeSlackInvite[] = [];
   let buckets = new Map<string, { tokens: number; atMs: number }>();
   let violations = 0;
+  let lostAnswers = new Map<string, LostAnswer[]>();
 
   const withinRate = (channel: string): boolean => {
     const nowMs = clock.now().getTime();
@@ -167,6 +192,25 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       return { ok: true, purpose, channel: workspace.setPurpose(str(p.channel), purpose) };
     },
     'conversations.archive': (p) => (workspace.archive(str(p.channel)), { ok: true }),
+    'conversations.list': (p) => {
+      const page = workspace.list({
+        types: str(p.types),
+        excludeArchived: p.exclude_archived === true || p.exclude_archived === 'true',
+        limit: p.limit === undefined ? undefined : str(p.limit),
+        cursor: str(p.cursor),
+      });
+      return { ok: true, channels: page.channels, response_metadata: { next_cursor: page.nextCursor } };
+    },
+    'auth.test': () => ({
+      ok: true,
+      url: 'https://fake-workspace.slack.com/',
+      team: 'Fake Workspace',
+      user: 'warroom',
+      team_id: 'T0FAKETEAM',
+      user_id: botUserId,
+      bot_id: `B${botUserId.slice(1)}`,
+      is_enterprise_install: false,
+    }),
     'users.lookupByEmail': (p) => ({ ok: true, user: workspace.lookupByEmail(str(p.email)) }),
   };
 
@@ -189,7 +233,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (!token) return answer(200, { ok: false, error: 'not_authed' });
     if (token !== botToken) return answer(200, { ok: false, error: 'invalid_auth' });
 
-    const fault = faults.take();
+    const fault = aimed.get(method)?.take() ?? faults.take();
     if (fault?.kind === 'hang') {
       record(0, 'hang');
       return server.hang(res);
@@ -202,7 +246,16 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const handler = methods[method];
     if (!handler) return answer(200, { ok: false, error: 'unknown_method' });
     try {
-      return answer(200, handler(params));
+      const body = handler(params);
+      const lost = lostAnswers.get(method)?.shift();
+      if (lost === undefined) return answer(200, body);
+      // Done, but the client never learns it.
+      if (lost === 'hang') {
+        record(0, 'answer lost');
+        return server.hang(res);
+      }
+      record(lost, 'answer lost');
+      return sendJson(res, lost, { ok: false, error: 'internal_error' });
     } catch (error) {
       if (error instanceof RateLimited) {
         violations += 1;
@@ -227,15 +280,17 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     invites: () => [...invites],
     users: () => workspace.users(),
     addUser: (user) => workspace.addUser(user),
-    seedChannel: (name, members = []) => workspace.seed(name, members),
+    seedChannel: (name, members = [], seed) => workspace.seed(name, members, seed),
     rateViolations: () => violations,
-    throttleNext: (retryAfterSec = 1) => faults.push(1, { kind: 'fail', status: 429, retryAfter: retryAfterSec }),
-    serverErrorNext: (status = 500) => faults.push(1, { kind: 'fail', status }),
-    rejectNext: (error = 'invalid_blocks') => faults.push(1, { kind: 'fail', status: 200, message: error }),
-    hangNext: () => faults.push(1, { kind: 'hang' }),
+    throttleNext: (retryAfterSec = 1, method) => queueFault(method, { kind: 'fail', status: 429, retryAfter: retryAfterSec }),
+    serverErrorNext: (status = 500, method) => queueFault(method, { kind: 'fail', status }),
+    rejectNext: (error = 'invalid_blocks', method) => queueFault(method, { kind: 'fail', status: 200, message: error }),
+    hangNext: (method) => queueFault(method, { kind: 'hang' }),
+    loseAnswerNext: (method = 'conversations.create', lost = 'hang') => void lostAnswers.set(method, [...(lostAnswers.get(method) ?? []), lost]),
     postInbound: (url, body, postOptions = {}) => postInbound(url, body, { ...postOptions, signingSecret }),
     reset: () => {
       faults.clear();
+      aimed = new Map();
       server.releaseHung();
       requests.length = 0;
       messages = [];
@@ -243,6 +298,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       invites = [];
       buckets = new Map();
       violations = 0;
+      lostAnswers = new Map();
       workspace.reset();
     },
     close: () => server.close(),
