@@ -143,9 +143,10 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     // Long connections (Feishu WSClient, DingTalk stream) deliver events without a public URL.
     for (const { id, chat } of channels.chats()) {
       if (!chat.longConnection) continue;
-      await chat.longConnection.start((event) => acceptChatEvent(database.db, event, { now: clock.now(), autoCloseAfterMs: settings.autoCloseAfterMs, provider: id, capture: settings.warRooms.capture, repliesInline: chat.repliesInline }));
+      // A platform that cannot be reached at boot must not stop warroom; the SDKs reconnect by themselves.
+      void chat.longConnection.start((event) => acceptChatEvent(database.db, event, { now: clock.now(), autoCloseAfterMs: settings.autoCloseAfterMs, provider: id, capture: settings.warRooms.capture, repliesInline: chat.repliesInline })).catch((error: Error) => logger.error({ provider: id, reason: error.message }, 'chat long connection failed to start'));
       cleanup.push(() => chat.longConnection!.stop());
-      logger.info({ provider: id }, 'chat long connection started');
+      logger.info({ provider: id }, 'chat long connection starting');
     }
 
     let shuttingDown = false;
