@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/database.js';
 import type { Mention, MessageDoc } from '../contracts/index.js';
 import type { Severity } from '../kernel/index.js';
-import { loadPolicy, resolveTargets, targetsAt } from '../domain/escalation/index.js';
+import { planInvitees } from '../domain/warroom/index.js';
 import { composePage, loadUserContacts, severityPolicies } from '../domain/notify/index.js';
 import type { RuntimeSettings } from '../domain/services/index.js';
 import { loadNotifyIncident, pageSubject, type LoadedIncident } from './notify-incident.js';
@@ -25,10 +25,9 @@ export const cardHash = (doc: MessageDoc): string => createHash('sha256').update
 export async function announcementMentions(db: Db, incident: LoadedIncident, settings: RuntimeSettings, now: Date): Promise<Mention[]> {
   const mode = severityPolicies(settings.notifications.severity_policy)[incident.item.severity as Severity].mention;
   if (mode === 'none') return [];
-  const escalation = await db.selectFrom('escalations').select('policy_id').where('incident_id', '=', incident.item.id).executeTakeFirst();
-  const policy = escalation ? await loadPolicy(db, escalation.policy_id) : null;
-  const targets = policy ? await resolveTargets(db, targetsAt(policy, { level: 0, cycle: 0, fallback: false }), now) : [];
-  const contacts = await loadUserContacts(db, [...new Set(targets.map((t) => t.userId))]);
+  // The same "who is on call for this incident" the war room uses, without the experts.
+  const onCall = (await planInvitees(db, incident.item.id, now, 0)).filter((i) => i.reasons.some((r) => r.kind === 'on_call'));
+  const contacts = await loadUserContacts(db, onCall.map((i) => i.userId));
   const people: Mention[] = [...contacts.values()].map((c) => ({ kind: 'user', userId: c.id, name: c.name, chatIds: c.chatIds, phone: c.phone }));
   return mode === 'all' ? [{ kind: 'all' }, ...people] : people;
 }
