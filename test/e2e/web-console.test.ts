@@ -1,0 +1,156 @@
+import { hash } from '@node-rs/argon2';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot, signIn } from '../helpers/browser.js';
+import { CHECKOUT_KEY, alertmanagerPayload, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+const PASSWORD = 'correct horse battery';
+let app: TestApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  const passwordHash = await hash(PASSWORD);
+  app = await startTestApp({
+    env: { WARROOM_WORKER_POLL_MS: '50' },
+    config: `
+settings: { public_url: "http://warroom.test" }
+users:
+  - { id: alice, name: Alice Chen, role: admin, password_hash: "${passwordHash}" }
+  - { id: bob, name: Bob Li, role: responder, password_hash: "${passwordHash}" }
+  - { id: dave, name: Dave Wang, role: viewer, password_hash: "${passwordHash}" }
+teams:
+  - { id: payments, name: Payments, members: [alice, bob] }
+schedules:
+  - id: payments-primary
+    name: Payments primary
+    timezone: Asia/Shanghai
+    layers:
+      - { name: weekly, users: [bob, alice], rotation: { every: 1, unit: weeks }, start: "2026-01-05T09:00" }
+      - name: weekdays
+        users: [alice]
+        rotation: { every: 1, unit: days }
+        start: "2026-01-05T09:00"
+        restrictions: [{ days: [mon, tue, wed, thu, fri], start: "09:00", end: "18:00" }]
+escalation_policies:
+  - { id: checkout, name: Checkout, levels: [{ targets: [{ schedule: payments-primary }], escalate_after: 15m }, { targets: [{ user: alice }], escalate_after: 15m }] }
+services:
+  - { id: checkout, name: Checkout, owner: bob, team: payments, escalation_policy: checkout, integration_keys: [{ key: ${CHECKOUT_KEY} }] }
+`,
+  });
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+async function newPage(user: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-US' });
+  const page = await context.newPage();
+  await signIn(page, app.url, user, PASSWORD);
+  return { context, page };
+}
+
+async function sendAlert(labels: Record<string, string>): Promise<string> {
+  const reply = await app.request('POST', `/api/v1/integrations/alertmanager/${CHECKOUT_KEY}`, { body: alertmanagerPayload([{ labels }]), token: null });
+  expect(reply.status).toBe(200);
+  return reply.body.results[0].incident as string;
+}
+
+describe('the web console, driven in Chromium', () => {
+  let responder: Page;
+  let ref: string;
+
+  it('refuses a wrong password and signs in with the right one', async () => {
+    const context = await browser.newContext({ locale: 'en-US' });
+    const page = await context.newPage();
+    await page.goto(`${app.url}/incidents`);
+    await page.locator('input[name=user]').fill('bob');
+    await page.locator('input[name=password]').fill('not the password');
+    await page.getByRole('button', { name: /sign in/i }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/wrong user or password/i);
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'warroom_session')).toBeUndefined();
+    await context.close();
+
+    ({ page: responder } = await newPage('bob'));
+    const session = (await responder.context().cookies()).find((c) => c.name === 'warroom_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    await responder.getByTestId('incidents-table').waitFor();
+  });
+
+  it('shows an incident posted through the API without a reload', async () => {
+    const before = await responder.evaluate(() => performance.getEntriesByType('navigation').length);
+    ref = await sendAlert({ alertname: 'CheckoutDown', severity: 'critical', service: 'checkout', cluster: 'prod' });
+    const row = responder.getByTestId(`incident-row-${ref}`);
+    await row.waitFor({ timeout: 15_000 });
+    expect(await row.getAttribute('data-severity')).toBe('P0');
+    expect(await row.textContent()).toContain('CheckoutDown');
+    expect(await responder.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(before);
+    await sendAlert({ alertname: 'CheckoutLatencyHigh', severity: 'warning', service: 'checkout', instance: 'web-2' });
+    await screenshot(responder, 'incidents-list');
+  });
+
+  it('opens the incident, acknowledges it, and a war-room message with an @mention lands on the timeline', async () => {
+    await responder.getByTestId(`incident-row-${ref}`).getByRole('link').first().click();
+    await responder.getByTestId('incident-header').waitFor();
+    expect(await responder.getByTestId('incident-status').getAttribute('data-status')).toBe('triggered');
+    await responder.getByTestId('ack-button').click();
+    await expect.poll(() => responder.getByTestId('incident-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('acknowledged');
+    expect((await app.request('GET', `/api/v1/incidents/${ref}`)).body.incident.acknowledged_at).not.toBeNull();
+
+    const input = responder.getByTestId('chat-input');
+    await input.click();
+    await input.pressSequentially('rolling back the deploy, @ali');
+    await responder.getByTestId('mention-option-alice').click();
+    await input.pressSequentially(' please watch the error rate');
+    await responder.getByTestId('chat-send').click();
+    const said = 'rolling back the deploy, @alice please watch the error rate';
+    await expect.poll(async () => (await app.request('GET', `/api/v1/incidents/${ref}/room/messages`)).body.items.map((m: { text: string }) => m.text), { timeout: 10_000 }).toContain(said);
+    const chatItem = responder.getByTestId('timeline').getByTestId('timeline-item').filter({ hasText: '@alice please watch the error rate' });
+    await chatItem.first().waitFor({ timeout: 10_000 });
+    expect(await chatItem.first().getAttribute('data-kind')).toBe('chat.message');
+    await screenshot(responder, 'incident-page');
+  });
+
+  it('resolves the incident from the page', async () => {
+    await responder.getByTestId('resolve-button').click();
+    const confirm = responder.getByRole('dialog').getByRole('button', { name: /resolve/i });
+    if (await confirm.count()) await confirm.click();
+    await expect.poll(() => responder.getByTestId('incident-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('resolved');
+    expect((await app.request('GET', `/api/v1/incidents/${ref}`)).body.incident.status).toBe('resolved');
+  });
+
+  it('shows the on-call calendar with shifts', async () => {
+    await responder.goto(`${app.url}/oncall`);
+    await responder.getByTestId('oncall-calendar').waitFor();
+    await responder.getByTestId('shift-bar').first().waitFor();
+    expect(await responder.getByTestId('calendar-row-payments-primary').count()).toBe(1);
+    await screenshot(responder, 'oncall-calendar');
+  });
+
+  it('does not let a viewer acknowledge, in the page or through the API with their session', async () => {
+    const open = await sendAlert({ alertname: 'CheckoutErrors', severity: 'critical', service: 'checkout', cluster: 'staging' });
+    const { context, page } = await newPage('dave');
+    await page.goto(`${app.url}/incidents/${open}`);
+    await page.getByTestId('incident-header').waitFor();
+    const ack = page.getByTestId('ack-button');
+    expect((await ack.count()) === 0 || (await ack.isDisabled())).toBe(true);
+    const status = await page.evaluate(async (id) => {
+      const session = await (await fetch('/api/v1/session')).json();
+      const reply = await fetch(`/api/v1/incidents/${id}/acknowledge`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token }, body: '{}' });
+      return reply.status;
+    }, open);
+    expect(status).toBe(403);
+    expect((await app.request('GET', `/api/v1/incidents/${open}`)).body.incident.status).toBe('triggered');
+    await context.close();
+  });
+
+  it('switches to Chinese', async () => {
+    await responder.goto(`${app.url}/incidents`);
+    await responder.getByRole('radio', { name: '中文' }).check({ force: true });
+    await expect.poll(() => responder.getByRole('navigation').textContent()).toContain('故障');
+    expect(await responder.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+  });
+});

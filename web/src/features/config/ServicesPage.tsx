@@ -1,0 +1,4 @@
+import { Title } from '@mantine/core';
+export default function ServicesPage() {
+  return <Title order={1}>ServicesPage</Title>;
+}
