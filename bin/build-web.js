@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Builds the web console into web/dist with Vite, unless it is already built from the same sources.
-// `--force` rebuilds anyway. Prints the size of each JS file, raw and gzipped.
+// `--force` rebuilds anyway. Writes .gz and .br next to each JS and CSS file and prints their sizes.
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const web = join(root, 'web');
@@ -49,7 +49,11 @@ const rows = [];
 for (const name of readdirSync(assets)) {
   if (!/\.(js|css)$/.test(name)) continue;
   const body = readFileSync(join(assets, name));
-  const zipped = gzipSync(body).length;
+  // Compressed once here; the server sends these to browsers that accept them (no per-request cost).
+  const gz = gzipSync(body, { level: 9 });
+  writeFileSync(join(assets, `${name}.gz`), gz);
+  writeFileSync(join(assets, `${name}.br`), brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }));
+  const zipped = gz.length;
   raw += statSync(join(assets, name)).size;
   gzip += zipped;
   rows.push(`  ${name.padEnd(40)} ${(body.length / 1024).toFixed(1).padStart(8)} KiB  ${(zipped / 1024).toFixed(1).padStart(7)} KiB gz`);
