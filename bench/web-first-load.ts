@@ -70,11 +70,12 @@ try {
       await page.goto(`${app.url}/incidents`, { waitUntil: 'commit' });
     }
     await page.locator('[data-testid^="incident-row-"]').first().waitFor();
-    const figures = await page.evaluate(() => ({
+    // A string, so this Node-typed file needs no DOM types.
+    const figures = await page.evaluate<{ ms: number; bytes: number; rows: number }>(`({
       ms: performance.now(),
-      bytes: performance.getEntriesByType('resource').reduce((sum, r) => sum + (r as PerformanceResourceTiming).transferSize, 0),
+      bytes: performance.getEntriesByType('resource').reduce((sum, r) => sum + r.transferSize, 0),
       rows: document.querySelectorAll('[data-testid^="incident-row-"]').length,
-    }));
+    })`);
     await context.close();
     return figures;
   };

@@ -7,6 +7,7 @@ import { registerSendAlertCommand } from './send-alert-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerOncallCommands } from './oncall-commands.js';
 import { registerDevChatCommand } from './dev-chat-command.js';
+import { registerUserCommands } from './user-commands.js';
 
 const program = new Command('warroom').description('warroom: self-hosted incident response').showHelpAfterError();
 registerServeCommand(program);
@@ -15,6 +16,7 @@ registerSendAlertCommand(program);
 registerIncidentCommands(program);
 registerOncallCommands(program);
 registerDevChatCommand(program);
+registerUserCommands(program);
 
 try {
   await program.parseAsync(process.argv);

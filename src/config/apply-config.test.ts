@@ -5,6 +5,7 @@ import { hashSecret } from '../kernel/index.js';
 import { applyConfig } from './apply-config.js';
 import { formatChanges } from './config-diff.js';
 import { parseConfigText } from './load-config.js';
+import { ConfigError } from './config-error.js';
 
 const BASE = `
 users:
@@ -74,5 +75,59 @@ describe('warroom apply', () => {
     const withoutDb = BASE.replace(', depends_on: [db]', '').replace('  - { id: db, name: DB }\n', '').replace('{ id: bob, name: Bob }', '{ id: bob, name: Bobby }');
     await expect(apply(withoutDb)).rejects.toThrow(/refusing to delete services that have incident history: db \(1 incidents\)/);
     expect((await t.db.selectFrom('users').select('name').where('id', '=', 'bob').executeTakeFirst())?.name).toBe('Robert');
+  });
+});
+
+describe('warroom apply: password hashes', () => {
+  const HASH_A = '$argon2id$v=19$m=19456,t=2,p=1$RPvqndFd+BFEdZcxgOLs7Q$wKi9f+Si2XKLfSKqznev/ltFkrk+qggeK6QQV3jcm9k';
+  const HASH_B = '$argon2id$v=19$m=19456,t=2,p=1$YaxJxFPurTKDPFMzeLltkw$1XhGi4rBDMdsLfRpM8E3ZabwLUebOLw+OdPqf1f6jl4';
+  const API_HASH = '$argon2id$v=19$m=19456,t=2,p=1$orym86vDBiguWVmU/xUIMw$DLY2JADqPCMtL9zllWk9SYfA6UHipx284BGHKNZ2M0g';
+  const users = (alice: string, bob: string) => `
+users:
+  - { id: alice, name: Alice${alice ? `, password_hash: "${alice}"` : ''} }
+  - { id: bob, name: Bob${bob ? `, password_hash: "${bob}"` : ''} }
+`;
+  let p: TestDatabase;
+  beforeAll(async () => {
+    p = await createTestDatabase();
+  });
+  afterAll(async () => p?.drop());
+  const applyTo = (text: string) => applyConfig(p.db, parseConfigText(text, 'warroom.yaml'), { dryRun: false, actor: 'test', now: new Date() });
+  const passwords = async () =>
+    Object.fromEntries((await p.db.selectFrom('users').select(['id', 'password_hash', 'password_set_by']).orderBy('id').execute()).map((u) => [u.id, [u.password_hash, u.password_set_by]]));
+
+  it('sets a hash from the config, and keeps one set through the API when the config has none', async () => {
+    await applyTo(users(HASH_A, ''));
+    expect(await passwords()).toEqual({ alice: [HASH_A, 'config'], bob: [null, null] });
+    await p.db.updateTable('users').set({ password_hash: API_HASH, password_set_by: 'api' }).where('id', '=', 'bob').execute();
+    expect(await applyTo(users(HASH_A, ''))).toEqual({ changes: [], applied: false });
+    await applyTo(users(HASH_A, '').replace('name: Bob', 'name: Bobby'));
+    expect(await passwords()).toEqual({ alice: [HASH_A, 'config'], bob: [API_HASH, 'api'] });
+  });
+
+  it('replaces any hash when the config names one, ending that user\'s sessions, and drops a config hash the config dropped', async () => {
+    const now = new Date();
+    await p.db.insertInto('web_sessions').values({ id: 'bob-session', user_id: 'bob', csrf_token: 'x', created_at: now, last_seen_at: now, expires_at: now }).execute();
+    const result = await applyTo(users(HASH_A, HASH_B));
+    expect(formatChanges(result.changes)).toBe('~ user bob (name, password_hash)');
+    expect(formatChanges(result.changes)).not.toContain('argon2');
+    expect(await passwords()).toEqual({ alice: [HASH_A, 'config'], bob: [HASH_B, 'config'] });
+    expect(await p.db.selectFrom('web_sessions').select('id').execute()).toEqual([]);
+    await applyTo(users('', HASH_B));
+    expect(await passwords()).toEqual({ alice: [null, null], bob: [HASH_B, 'config'] });
+  });
+
+  it('rejects a password_hash that is not an argon2id hash, naming the path and not the value', () => {
+    for (const bad of ['plain-text-password', '$argon2i$v=19$m=19456,t=2,p=1$RPvqndFd+BFEdZcxgOLs7Q$wKi9f+Si2XKLfSKqznev/ltFkrk+qggeK6QQV3jcm9k', '$2b$12$abcdefghijklmnopqrstuu']) {
+      let error: unknown;
+      try {
+        parseConfigText(users('', bad), 'warroom.yaml');
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).toMatch(/^warroom\.yaml:4: users\[1\]\.password_hash: must be an argon2id hash/);
+      expect((error as Error).message).not.toContain(bad);
+    }
   });
 });

@@ -27,8 +27,9 @@ export async function applyConfig(db: Db, config: WarroomConfig, options: { dryR
     await sql`select pg_advisory_xact_lock(hashtext('warroom.config.apply'))`.execute(tx);
     const desired = desiredRows(config);
     const current = await currentRows(tx, desired);
+    keepApiPasswords(desired, current);
     const changes = [
-      ...diffRows('user', current.users, desired.users, ['name', 'email', 'phone', 'timezone', 'role', 'chat_ids', 'webhook_url', 'notification_rules']),
+      ...diffRows('user', current.users, desired.users, ['name', 'email', 'phone', 'timezone', 'role', 'chat_ids', 'webhook_url', 'notification_rules', 'password_hash']),
       ...diffRows('team', current.teams, desired.teams, ['name', 'lead_user_id', 'members']),
       ...diffRows('schedule', current.schedules, desired.schedules, ['name', 'timezone', 'layers']),
       ...diffRows('escalation_policy', current.policies, desired.policies, ['name', 'repeat', 'levels', 'fallback']),
@@ -57,6 +58,19 @@ export async function applyConfig(db: Db, config: WarroomConfig, options: { dryR
 }
 
 type Rows = { [K in keyof DesiredRows]: Map<string, Record<string, unknown>> };
+
+/**
+ * A user's password set through the API or CLI survives an apply whose config names no hash; a
+ * hash that came from the config goes when the config drops it.
+ */
+function keepApiPasswords(desired: DesiredRows, current: Rows): void {
+  for (const [id, user] of desired.users) {
+    const have = current.users.get(id);
+    if (user.password_hash || have?.password_set_by !== 'api') continue;
+    user.password_hash = have.password_hash as string | null;
+    user.password_set_by = 'api';
+  }
+}
 
 async function currentRows(tx: Db, desired: DesiredRows): Promise<Rows> {
   const managed = <T extends { managed_by: string; id: string }>(rows: T[], wanted: Map<string, unknown>) =>
@@ -118,6 +132,9 @@ async function writeChanges(tx: Db, changes: ConfigChange[], desired: DesiredRow
   if (deletes('team').length) await tx.deleteFrom('teams').where('id', 'in', deletes('team')).execute();
   if (deletes('user').length) await tx.deleteFrom('users').where('id', 'in', deletes('user')).execute();
 
+  // A password changed or dropped by the config ends that user's web sessions, as a change through the API does.
+  const newPasswords = changes.filter((c) => c.type === 'user' && c.kind === 'update' && c.fields?.includes('password_hash')).map((c) => c.id);
+  if (newPasswords.length) await tx.deleteFrom('web_sessions').where('user_id', 'in', newPasswords).execute();
   for (const id of upserts('user')) {
     const u = desired.users.get(id)!;
     const row = { ...u, chat_ids: JSON.stringify(u.chat_ids), notification_rules: JSON.stringify(u.notification_rules), managed_by: 'config' as const, updated_at: now };

@@ -1,4 +1,5 @@
 import { hashSecret, secretHint } from '../kernel/index.js';
+import type { ManagedBy } from '../db/schema.js';
 import type { Role, WarroomConfig } from '../contracts/index.js';
 import { RUNTIME_SETTINGS_KEY, runtimeSettingsFromConfig, type RuntimeSettings } from '../domain/services/index.js';
 
@@ -17,6 +18,9 @@ export function desiredRows(config: WarroomConfig) {
         chat_ids: u.chat as Record<string, string>,
         webhook_url: u.webhook_url ?? null,
         notification_rules: (u.notification_rules as Record<string, { channel: string; after: number }[]> | undefined) ?? null,
+        // apply-config keeps a hash set through the API when the config names none.
+        password_hash: u.password_hash ?? null,
+        password_set_by: u.password_hash ? ('config' as ManagedBy) : null,
       },
     ]),
   );

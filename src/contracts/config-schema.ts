@@ -26,6 +26,10 @@ export const notificationRulesSchema = z.strictObject({
 });
 export type NotificationRules = z.infer<typeof notificationRulesSchema>;
 
+/** An argon2id PHC string; the message never echoes the value, in case a plain password was pasted. */
+const ARGON2ID_PHC = /^\$argon2id\$v=19\$m=\d{1,10},t=\d{1,10},p=\d{1,3}\$[A-Za-z0-9+/]{11,}\$[A-Za-z0-9+/]{16,}$/;
+const passwordHashSchema = z.string().regex(ARGON2ID_PHC, 'must be an argon2id hash ($argon2id$v=19$m=…,t=…,p=…$…$…); make one with `warroom users hash-password`');
+
 const userSchema = z.strictObject({
   id: slugSchema,
   name: z.string().min(1),
@@ -39,6 +43,8 @@ const userSchema = z.strictObject({
   chat: z.partialRecord(z.enum(CHAT_PLATFORMS), z.string().min(1)).default({}),
   webhook_url: z.url().optional(),
   notification_rules: notificationRulesSchema.optional(),
+  /** For the web console; without it a password set through the API (or none) is kept. */
+  password_hash: passwordHashSchema.optional(),
 });
 
 const teamSchema = z.strictObject({

@@ -8,6 +8,7 @@ import * as chat from './migrations/0003-chat.js';
 import * as warRooms from './migrations/0004-war-rooms.js';
 import * as knowledge from './migrations/0005-knowledge-base.js';
 import * as followups from './migrations/0006-action-items-decisions.js';
+import * as webSessions from './migrations/0007-web-sessions.js';
 
 /** Migrations are listed in code, so they ship inside the package and run in a fixed order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0004-war-rooms': warRooms,
   '0005-knowledge-base': knowledge,
   '0006-action-items-decisions': followups,
+  '0007-web-sessions': webSessions,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

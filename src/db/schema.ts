@@ -16,6 +16,8 @@ export interface UsersTable {
   role: 'viewer' | 'responder' | 'admin';
   chat_ids: Json<Record<string, string>>;
   password_hash: string | null;
+  /** Where password_hash came from (0007-web-sessions); null when there is none. */
+  password_set_by: ColumnType<ManagedBy | null, ManagedBy | null | undefined, ManagedBy | null>;
   webhook_url: ColumnType<string | null, string | null | undefined, string | null>;
   notification_rules: ColumnType<Record<string, { channel: string; after: number }[]> | null, string | undefined, string>;
   managed_by: ManagedBy;
@@ -309,6 +311,28 @@ export interface Database {
   action_items: ActionItemsTable;
   decisions: DecisionsTable;
   kb_articles: KbArticlesTable;
+  web_sessions: WebSessionsTable;
+  login_failures: LoginFailuresTable;
+}
+
+/** Web console sessions (0007-web-sessions); id is the SHA-256 of the cookie secret. */
+export interface WebSessionsTable {
+  id: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Date;
+  last_seen_at: Date;
+  expires_at: Date;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** Failed logins for throttling (0007-web-sessions); user_key is a digest, never the typed name. */
+export interface LoginFailuresTable {
+  id: Generated<string>;
+  user_key: string;
+  ip: string;
+  at: Date;
 }
 
 /** Knowledge-base articles (0005-knowledge-base); search_text and search_vector are written by domain/knowledge. */

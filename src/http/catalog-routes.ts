@@ -18,10 +18,12 @@ export async function catalogRoutes(base: FastifyInstance, ctx: HttpContext): Pr
   const viewer = requireRole(ctx, 'viewer');
   const admin = requireRole(ctx, 'admin');
 
-  app.get('/api/v1/me', { preHandler: viewer, schema: { tags: ['access'], summary: 'Who this token is', security } }, async (request) => ({
+  app.get('/api/v1/me', { preHandler: viewer, schema: { tags: ['access'], summary: 'Who is calling: the token (or for a session the user id), role, user and how', security } }, async (request) => ({
     token: request.principal!.name,
     role: request.principal!.role,
     user_id: request.principal!.userId,
+    name: request.principal!.userName ?? request.principal!.name,
+    via: request.principal!.kind,
   }));
 
   app.get('/api/v1/services', { preHandler: viewer, schema: { tags: ['catalog'], summary: 'Services with owners, teams, links and dependencies', security } }, async () => ({

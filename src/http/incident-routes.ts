@@ -2,9 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { withTx } from '../db/database.js';
-import { formatIncidentRef, ValidationError } from '../kernel/index.js';
+import { AppError, ConflictError, formatIncidentRef, ValidationError } from '../kernel/index.js';
 import { severitySchema } from '../contracts/index.js';
 import { listIncidentAlerts } from '../domain/alerts/index.js';
+import { escalateNow } from '../domain/escalation/index.js';
+import { findSimilarIncidents, loadRoomIncident } from '../domain/warroom/index.js';
 import {
   OPEN_STATUSES,
   WORKING_STATUSES,
@@ -17,13 +19,29 @@ import {
   listIncidents,
   listTimeline,
   relatedIncidents,
+  setIncidentRole,
   toIncidentDto,
   type ActionContext,
   type LifecycleEvent,
 } from '../domain/incidents/index.js';
 import type { HttpContext } from './app-context.js';
 import { actorOf, requireRole } from './auth.js';
-import { alertDto, declareBody, incidentDto, incidentListQuery, incidentParams, noteBody, relatedDto, timelineEventDto } from './incident-schemas.js';
+import {
+  alertDto,
+  bulkAckBody,
+  bulkAckResult,
+  declareBody,
+  incidentDto,
+  incidentListQuery,
+  incidentParams,
+  noteBody,
+  relatedDto,
+  roleBody,
+  roleDto,
+  roleParams,
+  similarDto,
+  timelineEventDto,
+} from './incident-schemas.js';
 
 const iso = (value: Date | null) => value?.toISOString() ?? null;
 
@@ -154,5 +172,84 @@ export async function incidentRoutes(base: FastifyInstance, ctx: HttpContext): P
     const c = actionContext(request);
     await withTx(ctx.db, (tx) => addNote(tx, request.params.id, request.body.text, c));
     return reply.status(201).send({ ok: true as const });
+  });
+
+  app.post('/api/v1/incidents/acknowledge', {
+    preHandler: responder,
+    schema: {
+      tags: ['incidents'],
+      summary: 'Acknowledge several incidents at once',
+      description: 'Each incident is acknowledged in its own transaction, so one that cannot be (unknown, already acknowledged, resolved) is reported in its result and does not stop the rest.',
+      security,
+      body: bulkAckBody,
+      response: { 200: bulkAckResult },
+    },
+  }, async (request) => {
+    const results: z.infer<typeof bulkAckResult>['results'] = [];
+    for (const id of new Set(request.body.ids)) {
+      let ref: string | null = null;
+      try {
+        const incident = await findIncident(ctx.db, id);
+        ref = formatIncidentRef(incident.number);
+        const c = actionContext(request);
+        await withTx(ctx.db, (tx) => changeIncidentStatus(tx, incident.id, { type: 'acknowledge' }, c, { note: request.body.note }));
+        results.push({ id, ref, ok: true });
+      } catch (error) {
+        if (!(error instanceof AppError)) request.log.error({ err: error, incident: id }, 'bulk acknowledge failed for one incident');
+        results.push({ id, ref, ok: false, error: error instanceof AppError ? error.message : 'internal error; see the server log' });
+      }
+    }
+    return { results };
+  });
+
+  app.post('/api/v1/incidents/:id/escalate', {
+    preHandler: responder,
+    schema: {
+      tags: ['incidents'],
+      summary: 'Escalate now: page the next level without waiting for its delay',
+      description: 'Answers 409 when no escalation is running (acknowledged, every level paged, or none started).',
+      security,
+      params: incidentParams,
+      response: { 200: z.object({ result: z.literal('escalated') }) },
+    },
+  }, async (request) => {
+    const c = actionContext(request);
+    const { incident, outcome } = await withTx(ctx.db, async (tx) => {
+      const row = await findIncident(tx, request.params.id);
+      return { incident: row, outcome: await escalateNow(tx, row.id, c.now, c.actor) };
+    });
+    if (outcome === 'not-running') throw new ConflictError(`${formatIncidentRef(incident.number)} is not escalating (it is ${incident.status})`);
+    return { result: 'escalated' as const };
+  });
+
+  app.put('/api/v1/incidents/:id/roles/:role', {
+    preHandler: responder,
+    schema: { tags: ['incidents'], summary: 'Name the commander, scribe or liaison of an incident (null clears the role)', security, params: roleParams, body: roleBody, response: { 200: roleDto } },
+  }, async (request) => {
+    const c = actionContext(request);
+    const change = await withTx(ctx.db, (tx) => setIncidentRole(tx, request.params.id, request.params.role, request.body.user_id, c));
+    return { role: change.role, user_id: change.user?.id ?? null, name: change.user?.name ?? null, changed: change.changed };
+  });
+
+  app.get('/api/v1/incidents/:id/similar', {
+    preHandler: viewer,
+    schema: {
+      tags: ['incidents'],
+      summary: 'Similar resolved incidents and the service\'s diagnostic links (what the room\'s context post shows)',
+      security,
+      params: incidentParams,
+      querystring: z.object({ limit: z.coerce.number().int().min(1).max(20).default(5) }),
+      response: { 200: similarDto },
+    },
+  }, async (request) => {
+    const found = await findIncident(ctx.db, request.params.id);
+    const publicUrl = ctx.settings().publicUrl;
+    const [similar, incident] = await Promise.all([findSimilarIncidents(ctx.db, found.id, publicUrl, request.query.limit), loadRoomIncident(ctx.db, found.id)]);
+    // The same substitution as the room's context post: {service} becomes the service id.
+    const service = encodeURIComponent(incident?.serviceId ?? '');
+    return {
+      similar: similar.map((s) => ({ ref: s.ref, title: s.title, url: s.url, resolved_by: s.resolvedBy, why: s.why })),
+      links: Object.entries(incident?.links ?? {}).map(([title, url]) => ({ title, url: url.replaceAll('{service}', service) })),
+    };
   });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { categorySchema, impactSchema, severitySchema } from '../contracts/index.js';
-import { INCIDENT_STATUSES } from '../domain/incidents/index.js';
+import { INCIDENT_ROLES, INCIDENT_STATUSES } from '../domain/incidents/index.js';
 
 const csv = <T extends z.ZodType<string, string>>(item: T) =>
   z
@@ -102,4 +102,34 @@ export const declareBody = z.object({
   category: categorySchema.default('application'),
   impact: impactSchema.default('few_users'),
   assignee_user_id: z.string().optional(),
+});
+
+export const roleParams = incidentParams.extend({ role: z.enum(INCIDENT_ROLES).describe('commander, scribe or liaison') });
+
+export const roleBody = z.object({ user_id: z.string().min(1).max(128).nullable().describe('a warroom user id; null clears the role') });
+
+export const roleDto = z.object({
+  role: z.enum(INCIDENT_ROLES),
+  user_id: z.string().nullable(),
+  name: z.string().nullable().describe('the holder\'s display name'),
+  changed: z.boolean().describe('false when clearing a role nobody held'),
+});
+
+export const bulkAckBody = z.object({
+  ids: z.array(z.string().min(1).max(64)).min(1).max(100).describe('incident uuids or refs (INC-42)'),
+  note: z.string().max(4000).optional(),
+});
+
+export const bulkAckResult = z.object({
+  results: z.array(z.object({
+    id: z.string().describe('as sent'),
+    ref: z.string().nullable().describe('null when the incident was not found'),
+    ok: z.boolean(),
+    error: z.string().optional().describe('why this one was not acknowledged'),
+  })),
+});
+
+export const similarDto = z.object({
+  similar: z.array(z.object({ ref: z.string(), title: z.string(), url: z.string(), resolved_by: z.string().nullable(), why: z.string() })).describe('resolved incidents like this one, best first'),
+  links: z.array(z.object({ title: z.string(), url: z.string() })).describe('the service\'s diagnostic links, {service} filled in'),
 });

@@ -11,6 +11,7 @@ import { formatIncidentRef, hashSecret, systemClock } from '../kernel/index.js';
 import { TokenAuthenticator } from '../domain/access/index.js';
 import type { MessageDoc } from '../contracts/index.js';
 import { webRoomStore } from '../engine/web-room-store.js';
+import type { HttpContext } from './app-context.js';
 import { installErrorHandler } from './error-handler.js';
 import { RoomLiveFeed, type LiveRoomEvent, type RoomLiveFeedOptions } from './room-live-feed.js';
 import { LIVE_CLOSE, liveRoomRoutes, type LiveRoomRouteOptions } from './room-live-routes.js';
@@ -28,7 +29,8 @@ const clients: Client[] = [];
 
 /** The route as server.ts mounts it: the zod compilers, the error handler, the websocket plugin, then the routes. */
 async function buildServer(logger: Logger, feedOptions: RoomLiveFeedOptions, routeOptions: LiveRoomRouteOptions): Promise<{ server: FastifyInstance; feed: RoomLiveFeed; base: string }> {
-  const ctx = { db: t.db, clock: systemClock, logger, tokens: new TokenAuthenticator(t.db) };
+  // The routes read only these; the rest of the context belongs to other routes.
+  const ctx = { db: t.db, clock: systemClock, logger, tokens: new TokenAuthenticator(t.db) } as unknown as HttpContext;
   const liveFeed = new RoomLiveFeed(t.db, systemClock, logger, feedOptions);
   const server = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }), ajv: { customOptions: { coerceTypes: false } } });
   server.setValidatorCompiler(validatorCompiler);

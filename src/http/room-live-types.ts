@@ -37,8 +37,8 @@ export interface RoomLiveFeedOptions {
 }
 
 /** Where a subscription's events go. */
-export interface LiveSink {
-  send(event: LiveRoomEvent): void;
+export interface LiveSink<E = LiveRoomEvent> {
+  send(event: E): void;
   /** Resolves when the client has taken what was sent (replay waits for it between pages). */
   drained?(): Promise<void>;
 }

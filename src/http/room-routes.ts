@@ -12,9 +12,9 @@ import { writeAudit } from '../domain/access/index.js';
 import { actorLabel, recordTimeline } from '../domain/incidents/index.js';
 import type { HttpContext } from './app-context.js';
 import { actorOf, requireRole } from './auth.js';
+import { roomMessagesDto, roomMessagesQuery, roomOpenDto, roomOverviewDto, roomParams as params, roomSayDto } from './room-schemas.js';
 
 const security = [{ bearer: [] }];
-const params = z.object({ id: z.string().describe('incident id or INC-n') });
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /**
@@ -28,7 +28,7 @@ export async function roomRoutes(scope: FastifyInstance, ctx: HttpContext): Prom
 
   app.get('/api/v1/incidents/:id/room', {
     preHandler: viewer,
-    schema: { tags: ['war room'], summary: 'The incident’s rooms (web and chat platforms), members with the reasons they are there, roles and collaboration facts', security, params },
+    schema: { tags: ['war room'], summary: 'The incident’s rooms (web and chat platforms), members with the reasons they are there, roles and collaboration facts', security, params, response: { 200: roomOverviewDto } },
   }, async (request) => {
     const incident = await findIncident(ctx.db, request.params.id);
     const rooms = await ctx.db.selectFrom('rooms').selectAll().where('incident_id', '=', incident.id).orderBy('created_at').execute();
@@ -50,7 +50,7 @@ export async function roomRoutes(scope: FastifyInstance, ctx: HttpContext): Prom
 
   app.get('/api/v1/incidents/:id/room/messages', {
     preHandler: viewer,
-    schema: { tags: ['war room'], summary: 'Room messages, oldest first; poll with after=<last id> (cards show their current state)', security, params, querystring: z.object({ after: z.coerce.number().int().min(0).default(0), limit: z.coerce.number().int().min(1).max(500).default(200) }) },
+    schema: { tags: ['war room'], summary: 'Room messages, oldest first; poll with after=<last id> (cards show their current state)', security, params, querystring: roomMessagesQuery, response: { 200: roomMessagesDto } },
   }, async (request) => {
     const incident = await findIncident(ctx.db, request.params.id);
     const rows = await ctx.db.selectFrom('room_messages').select(['id', 'provider', 'author_user_id', 'author_label', 'kind', 'text', 'doc', 'created_at', 'updated_at']).where('incident_id', '=', incident.id).where('id', '>', String(request.query.after)).orderBy('id').limit(request.query.limit).execute();
@@ -59,7 +59,7 @@ export async function roomRoutes(scope: FastifyInstance, ctx: HttpContext): Prom
 
   app.post('/api/v1/incidents/:id/room/messages', {
     preHandler: viewer,
-    schema: { tags: ['war room'], summary: 'Say something in the web room; commands ("ack", "确认", "/decision …", "action … @bob by 2h") act like in chat', security, params, body: z.object({ text: z.string().min(1).max(8000) }) },
+    schema: { tags: ['war room'], summary: 'Say something in the web room; commands ("ack", "确认", "/decision …", "action … @bob by 2h") act like in chat', security, params, body: z.object({ text: z.string().min(1).max(8000) }), response: { 200: roomSayDto } },
   }, async (request) => {
     const principal = request.principal!;
     if (!principal.userId) throw new ForbiddenError(`the token "${principal.name}" belongs to no user; the room needs to know who is speaking`);
@@ -73,7 +73,7 @@ export async function roomRoutes(scope: FastifyInstance, ctx: HttpContext): Prom
 
   app.post('/api/v1/incidents/:id/room/open', {
     preHandler: responder,
-    schema: { tags: ['war room'], summary: 'Open the war room now (P2 and P3 incidents do not get one by themselves)', security, params },
+    schema: { tags: ['war room'], summary: 'Open the war room now (P2 and P3 incidents do not get one by themselves)', security, params, response: { 200: roomOpenDto } },
   }, async (request) => {
     const incident = await findIncident(ctx.db, request.params.id);
     const now = ctx.clock.now();

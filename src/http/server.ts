@@ -21,6 +21,12 @@ import { followupRoutes } from './followup-routes.js';
 import { knowledgeRoutes } from './knowledge-routes.js';
 import websocket from '@fastify/websocket';
 import { liveRoomRoutes } from './room-live-routes.js';
+import { incidentLiveRoutes } from './incident-live-routes.js';
+import { LIVE_SOCKETS_DOC } from './live-socket.js';
+import { webUiRoutes } from './web-ui.js';
+import cookie from '@fastify/cookie';
+import { sessionRoutes } from './session-routes.js';
+import { accountRoutes } from './account-routes.js';
 
 export { BODY_LIMIT_BYTES };
 
@@ -46,13 +52,14 @@ export async function buildHttpServer(ctx: HttpContext): Promise<FastifyInstance
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'warroom API', version: '1', description: 'Alerts in, the right people reached, a war room opened.' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token' } } },
+      info: { title: 'warroom API', version: '1', description: `Alerts in, the right people reached, a war room opened.\n\n${LIVE_SOCKETS_DOC}` },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token' }, session: { type: 'apiKey', in: 'cookie', name: 'warroom_session', description: 'A web console session (POST /api/v1/session); changes also need X-CSRF-Token' } } },
     },
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(cookie);
 
   await app.register(async (scope) => systemRoutes(scope, ctx));
   await app.register(async (scope) => ingestRoutes(scope, ctx));
@@ -68,5 +75,10 @@ export async function buildHttpServer(ctx: HttpContext): Promise<FastifyInstance
   await app.register(async (scope) => followupRoutes(scope, ctx));
   await app.register(async (scope) => knowledgeRoutes(scope, ctx));
   await app.register(async (scope) => liveRoomRoutes(scope, ctx));
+  await app.register(async (scope) => incidentLiveRoutes(scope, ctx));
+  await app.register(async (scope) => sessionRoutes(scope, ctx));
+  await app.register(async (scope) => accountRoutes(scope, ctx));
+  // The console's catch-all goes last: every API route is more specific.
+  await app.register(async (scope) => webUiRoutes(scope));
   return app;
 }

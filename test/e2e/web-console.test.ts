@@ -81,13 +81,13 @@ describe('the web console, driven in Chromium', () => {
   });
 
   it('shows an incident posted through the API without a reload', async () => {
-    const before = await responder.evaluate(() => performance.getEntriesByType('navigation').length);
+    const before = await responder.evaluate<number>('performance.getEntriesByType("navigation").length');
     ref = await sendAlert({ alertname: 'CheckoutDown', severity: 'critical', service: 'checkout', cluster: 'prod' });
     const row = responder.getByTestId(`incident-row-${ref}`);
     await row.waitFor({ timeout: 15_000 });
     expect(await row.getAttribute('data-severity')).toBe('P0');
     expect(await row.textContent()).toContain('CheckoutDown');
-    expect(await responder.evaluate(() => performance.getEntriesByType('navigation').length)).toBe(before);
+    expect(await responder.evaluate<number>('performance.getEntriesByType("navigation").length')).toBe(before);
     await sendAlert({ alertname: 'CheckoutLatencyHigh', severity: 'warning', service: 'checkout', instance: 'web-2' });
     await screenshot(responder, 'incidents-list');
   });
@@ -138,7 +138,7 @@ describe('the web console, driven in Chromium', () => {
     const ack = page.getByTestId('ack-button');
     expect((await ack.count()) === 0 || (await ack.isDisabled())).toBe(true);
     const status = await page.evaluate(async (id) => {
-      const session = await (await fetch('/api/v1/session')).json();
+      const session = (await (await fetch('/api/v1/session')).json()) as { csrf_token: string };
       const reply = await fetch(`/api/v1/incidents/${id}/acknowledge`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': session.csrf_token }, body: '{}' });
       return reply.status;
     }, open);
@@ -151,6 +151,6 @@ describe('the web console, driven in Chromium', () => {
     await responder.goto(`${app.url}/incidents`);
     await responder.getByRole('radio', { name: '中文' }).check({ force: true });
     await expect.poll(() => responder.getByRole('navigation').textContent()).toContain('故障');
-    expect(await responder.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    expect(await responder.locator('html').getAttribute('lang')).toBe('zh-CN');
   });
 });

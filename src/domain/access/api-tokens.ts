@@ -2,13 +2,17 @@ import type { Db } from '../../db/database.js';
 import { hashSecret, newSecret, secretHint } from '../../kernel/index.js';
 import type { Role } from '../../contracts/index.js';
 
-export interface Principal {
-  kind: 'token';
-  tokenId: string;
+interface PrincipalBase {
+  /** The token's name, or for a session the user's id. */
   name: string;
   role: Role;
   userId: string | null;
+  /** The display name of the user behind it, when there is one. */
+  userName: string | null;
 }
+
+/** Who is calling: an API token (Authorization: Bearer) or a web console session (cookie). */
+export type Principal = (PrincipalBase & { kind: 'token'; tokenId: string }) | (PrincipalBase & { kind: 'session'; sessionId: string; userId: string });
 
 /**
  * Resolves a bearer token to its principal. Tokens are stored as SHA-256 digests: they are long
@@ -28,12 +32,13 @@ export class TokenAuthenticator {
     if (cached && cached.expiresAt > nowMs) return cached.principal;
     const row = await this.db
       .selectFrom('api_tokens')
-      .select(['id', 'name', 'role', 'user_id'])
+      .leftJoin('users', 'users.id', 'api_tokens.user_id')
+      .select(['api_tokens.id', 'api_tokens.name', 'api_tokens.role', 'api_tokens.user_id', 'users.name as user_name'])
       .where('token_hash', '=', tokenHash)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     const principal: Principal | null = row
-      ? { kind: 'token', tokenId: row.id, name: row.name, role: row.role, userId: row.user_id }
+      ? { kind: 'token', tokenId: row.id, name: row.name, role: row.role, userId: row.user_id, userName: row.user_name }
       : null;
     this.cache.set(tokenHash, { principal, expiresAt: nowMs + this.ttlMs });
     if (row) {

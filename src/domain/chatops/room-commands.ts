@@ -3,7 +3,7 @@ import type { ChatActor, ChatPlatform } from '../../contracts/index.js';
 import { ValidationError, formatIncidentRef, isSeverity, type Severity } from '../../kernel/index.js';
 import { writeAudit } from '../access/index.js';
 import { createActionItem, formatDecision, parseActionItemText, parseDecisionText, recordDecision } from '../followups/index.js';
-import { actorLabel, addNote, assignIncident, changeSeverity, recordTimeline, type Actor } from '../incidents/index.js';
+import { actorLabel, addNote, assignIncident, changeSeverity, recordTimeline, setIncidentRole, type Actor } from '../incidents/index.js';
 import type { IncidentRow } from '../../db/schema.js';
 import { enqueue } from '../../queue/index.js';
 import { ROOM_SYNC_TASK, roomSyncJobKey } from '../warroom/index.js';
@@ -67,13 +67,7 @@ export async function runTextCommand(tx: Db, spec: ChatCommandSpec, text: string
     case 'role': {
       const person = await onePerson(tx, ctx, text, spec);
       const role = spec.incidentRole!;
-      await tx
-        .insertInto('incident_roles')
-        .values({ incident_id: incident.id, role, user_id: person.id, assigned_at: ctx.now, assigned_by: actorLabel(ctx.actor) })
-        .onConflict((oc) => oc.columns(['incident_id', 'role']).doUpdateSet({ user_id: person.id, assigned_at: ctx.now, assigned_by: actorLabel(ctx.actor) }))
-        .execute();
-      await recordTimeline(tx, [{ incidentId: incident.id, at: ctx.now, kind: 'role.assigned', actor: ctx.actor, summary: `${person.name} is the ${role}`, data: { role, user_id: person.id } }]);
-      await writeAudit(tx, { at: ctx.now, actor: actorLabel(ctx.actor), action: `incident.role.${role}`, targetType: 'incident', targetId: incident.id, data: { user_id: person.id } });
+      await setIncidentRole(tx, incident.id, role, person.id, action);
       return `${person.name} is now the ${role} of ${ref}.`;
     }
     case 'invite': {

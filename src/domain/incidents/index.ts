@@ -6,3 +6,4 @@ export * from './incident-store.js';
 export * from './incident-actions.js';
 export * from './incident-opening.js';
 export * from './incident-events.js';
+export * from './incident-roles.js';
