@@ -19,6 +19,12 @@ export function clockDuration(ms: number): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
 }
 
+// Building an Intl formatter is the slow part of toLocaleString, so keep one per language.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 export function formatDateTime(iso: string, language: string): string {
-  return new Date(iso).toLocaleString(language === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' });
+  const locale = language === 'zh' ? 'zh-CN' : 'en-GB';
+  let format = formatters.get(locale);
+  if (!format) formatters.set(locale, (format = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' })));
+  return format.format(new Date(iso));
 }
