@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { withTx } from '../db/database.js';
-import { ConflictError, NotFoundError } from '../kernel/index.js';
+import { ConflictError, NotFoundError, SEVERITIES } from '../kernel/index.js';
 import { roleSchema } from '../contracts/index.js';
+import { severityPolicies } from '../domain/notify/index.js';
 import { createApiToken, listApiTokens, listAudit, revokeApiToken, writeAudit } from '../domain/access/index.js';
 import { listServices } from '../domain/services/index.js';
 import { actorLabel } from '../domain/incidents/index.js';
@@ -26,12 +27,17 @@ export async function catalogRoutes(base: FastifyInstance, ctx: HttpContext): Pr
     via: request.principal!.kind,
   }));
 
-  app.get('/api/v1/services', { preHandler: viewer, schema: { tags: ['catalog'], summary: 'Services with owners, teams, links and dependencies', security } }, async () => ({
-    items: (await listServices(ctx.db)).map((s) => ({
-      id: s.id, name: s.name, description: s.description, owner: s.owner_user_id, team: s.team_id, impact: s.impact,
-      links: s.links, auto_resolve: s.auto_resolve, depends_on: s.depends_on, grouping: s.grouping,
-    })),
-  }));
+  app.get('/api/v1/services', { preHandler: viewer, schema: { tags: ['catalog'], summary: 'Services with owners, teams, links, dependencies, escalation policies and chat destinations', description: 'paging: per severity, the escalation policy that pages, "record-only" when that severity pages nobody, or null when the service has no policy.', security } }, async () => {
+    const severity = severityPolicies(ctx.settings().notifications.severity_policy);
+    return {
+      items: (await listServices(ctx.db)).map((s) => ({
+        id: s.id, name: s.name, description: s.description, owner: s.owner_user_id, team: s.team_id, impact: s.impact,
+        links: s.links, auto_resolve: s.auto_resolve, depends_on: s.depends_on, grouping: s.grouping,
+        escalation_policy: s.escalation_policy_id, escalation_by_severity: s.escalation_by_severity, chat_destinations: s.chat_destinations,
+        paging: Object.fromEntries(SEVERITIES.map((sev) => [sev, severity[sev].recordOnly ? 'record-only' : (s.escalation_by_severity[sev] ?? s.escalation_policy_id ?? null)])),
+      })),
+    };
+  });
 
   app.get('/api/v1/users', { preHandler: viewer, schema: { tags: ['catalog'], summary: 'Users (contact details are shown to responders and admins only)', security } }, async (request) => {
     const rows = await ctx.db.selectFrom('users').select(['id', 'name', 'email', 'phone', 'timezone', 'role', 'chat_ids']).orderBy('id').execute();

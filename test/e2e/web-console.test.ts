@@ -2,7 +2,7 @@ import { hash } from '@node-rs/argon2';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, signIn } from '../helpers/browser.js';
-import { CHECKOUT_KEY, alertmanagerPayload, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { ADMIN_TOKEN, CHECKOUT_KEY, alertmanagerPayload, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const PASSWORD = 'correct horse battery';
 let app: TestApp;
@@ -33,6 +33,8 @@ schedules:
         restrictions: [{ days: [mon, tue, wed, thu, fri], start: "09:00", end: "18:00" }]
 escalation_policies:
   - { id: checkout, name: Checkout, levels: [{ targets: [{ schedule: payments-primary }], escalate_after: 15m }, { targets: [{ user: alice }], escalate_after: 15m }] }
+api_tokens:
+  - { name: admin, token: ${ADMIN_TOKEN}, role: admin, user: alice }
 services:
   - { id: checkout, name: Checkout, owner: bob, team: payments, escalation_policy: checkout, integration_keys: [{ key: ${CHECKOUT_KEY} }] }
 `,
@@ -69,7 +71,7 @@ describe('the web console, driven in Chromium', () => {
     await page.locator('input[name=user]').fill('bob');
     await page.locator('input[name=password]').fill('not the password');
     await page.getByRole('button', { name: /sign in/i }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/wrong user or password/i);
+    await page.getByRole('alert').filter({ hasText: /wrong user or password/i }).waitFor();
     const cookies = await context.cookies();
     expect(cookies.find((c) => c.name === 'warroom_session')).toBeUndefined();
     await context.close();
@@ -77,7 +79,8 @@ describe('the web console, driven in Chromium', () => {
     ({ page: responder } = await newPage('bob'));
     const session = (await responder.context().cookies()).find((c) => c.name === 'warroom_session');
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
-    await responder.getByTestId('incidents-table').waitFor();
+    // Nothing has happened yet: the list says so.
+    await responder.getByTestId('incidents-empty').waitFor();
   });
 
   it('shows an incident posted through the API without a reload', async () => {
@@ -100,24 +103,31 @@ describe('the web console, driven in Chromium', () => {
     await expect.poll(() => responder.getByTestId('incident-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('acknowledged');
     expect((await app.request('GET', `/api/v1/incidents/${ref}`)).body.incident.acknowledged_at).not.toBeNull();
 
+    await responder.getByRole('tab', { name: /war room/i }).click();
     const input = responder.getByTestId('chat-input');
     await input.click();
     await input.pressSequentially('rolling back the deploy, @ali');
     await responder.getByTestId('mention-option-alice').click();
-    await input.pressSequentially(' please watch the error rate');
+    expect(await input.inputValue()).toBe('rolling back the deploy, @alice ');
+    await input.pressSequentially('please watch the error rate');
     await responder.getByTestId('chat-send').click();
     const said = 'rolling back the deploy, @alice please watch the error rate';
     await expect.poll(async () => (await app.request('GET', `/api/v1/incidents/${ref}/room/messages`)).body.items.map((m: { text: string }) => m.text), { timeout: 10_000 }).toContain(said);
+    await responder.getByRole('tab', { name: /timeline/i }).click();
     const chatItem = responder.getByTestId('timeline').getByTestId('timeline-item').filter({ hasText: '@alice please watch the error rate' });
     await chatItem.first().waitFor({ timeout: 10_000 });
     expect(await chatItem.first().getAttribute('data-kind')).toBe('chat.message');
     await screenshot(responder, 'incident-page');
+    await responder.getByRole('tab', { name: /pages/i }).click();
+    await responder.getByTestId('pages-list').getByTestId('page-person').first().waitFor({ timeout: 10_000 });
+    await responder.getByRole('tab', { name: /war room/i }).click();
+    await screenshot(responder, 'incident-war-room');
   });
 
   it('resolves the incident from the page', async () => {
     await responder.getByTestId('resolve-button').click();
-    const confirm = responder.getByRole('dialog').getByRole('button', { name: /resolve/i });
-    if (await confirm.count()) await confirm.click();
+    // Resolving asks first: a stray click or key must not end an incident.
+    await responder.getByTestId('resolve-confirm').click();
     await expect.poll(() => responder.getByTestId('incident-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('resolved');
     expect((await app.request('GET', `/api/v1/incidents/${ref}`)).body.incident.status).toBe('resolved');
   });
@@ -149,7 +159,7 @@ describe('the web console, driven in Chromium', () => {
 
   it('switches to Chinese', async () => {
     await responder.goto(`${app.url}/incidents`);
-    await responder.getByRole('radio', { name: '中文' }).check({ force: true });
+    await responder.getByRole('banner').getByText('中文', { exact: true }).click();
     await expect.poll(() => responder.getByRole('navigation').textContent()).toContain('故障');
     expect(await responder.locator('html').getAttribute('lang')).toBe('zh-CN');
   });

@@ -21,7 +21,8 @@ const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'md', fontFam
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <MantineProvider theme={theme} defaultColorScheme="auto">
-      <Notifications position="top-right" />
+      {/* Bottom right: toasts must never cover the incident action buttons at the top. */}
+      <Notifications position="bottom-right" />
       <QueryClientProvider client={queryClient}>
         <App />
       </QueryClientProvider>

@@ -1,4 +1,4 @@
-import { useMutation, useQueries, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { SEVERITIES } from '../../api/statuses';
 import type { Severity } from '../../api/types';
@@ -24,36 +24,14 @@ export function useSimulate() {
 /** For each service and severity: the policy that would page, null when none, 'record' for record-only severities. */
 export type PolicyMap = Record<string, Partial<Record<Severity, string | null>>>;
 
-const MAX_PROBED = 25;
-
-/**
- * Which policy each service uses. The services API does not list it today, so unless it does we
- * ask the simulator (a read) once per service and severity; big catalogs skip this.
- */
+/** Which policy each service uses per severity, as the services API reports it ("record" when that severity pages nobody). */
 export function useServicePolicies(services: ServiceDetail[] | undefined): { map: PolicyMap; loading: boolean; known: boolean } {
-  const list = services ?? [];
-  const exposed = list.length > 0 && list.every((s) => s.escalation_policy !== undefined);
-  const probe = !exposed && list.length > 0 && list.length <= MAX_PROBED;
-  const pairs = probe ? list.flatMap((s) => SEVERITIES.map((severity) => ({ service: s.id, severity }))) : [];
-  const results = useQueries({
-    queries: pairs.map((p) => ({
-      queryKey: ['config', 'policy-of', p.service, p.severity],
-      queryFn: () => api.post<Simulation>('/api/v1/simulate', p),
-      staleTime: 5 * 60_000,
-      retry: false,
-    })),
-  });
   const map: PolicyMap = {};
-  if (exposed) {
-    for (const s of list) {
-      map[s.id] = Object.fromEntries(SEVERITIES.map((sev) => [sev, s.escalation_by_severity?.[sev] ?? s.escalation_policy ?? null]));
-    }
+  for (const s of services ?? []) {
+    map[s.id] = Object.fromEntries(SEVERITIES.map((sev) => {
+      const paging = s.paging?.[sev];
+      return [sev, paging === 'record-only' ? 'record' : (paging ?? null)];
+    }));
   }
-  pairs.forEach((p, i) => {
-    const data = results[i]?.data;
-    if (!data) return;
-    map[p.service] ??= {};
-    map[p.service]![p.severity] = data.policy ?? (data.note?.includes('record-only') ? 'record' : null);
-  });
-  return { map, loading: results.some((r) => r.isLoading), known: exposed || probe };
+  return { map, loading: !services, known: true };
 }

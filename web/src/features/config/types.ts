@@ -24,6 +24,8 @@ export interface ServiceDetail extends Service {
   escalation_policy?: string | null;
   escalation_by_severity?: Partial<Record<Severity, string>>;
   chat_destinations?: { provider: string; target: string }[];
+  /** Per severity: the policy that pages, 'record-only', or null. */
+  paging?: Partial<Record<Severity, string | null>>;
 }
 
 export interface SimulatedUser {

@@ -4,10 +4,15 @@ import { useTranslation } from 'react-i18next';
 import { SEVERITY_COLOR } from '../../../api/statuses';
 import { SeverityBadge } from '../../../components/SeverityBadge';
 import { StatusBadge } from '../../../components/StatusBadge';
+import { formatDateTime } from '../../../components/duration';
 import type { MessageDoc } from '../types';
 import classes from './chat.module.css';
 
 export const isDoc = (doc: unknown): doc is MessageDoc => !!doc && typeof doc === 'object' && typeof (doc as MessageDoc).title === 'string' && typeof (doc as MessageDoc).severity === 'string';
+
+// Cards carry timestamps as ISO text (chat platforms render them as-is); here they read as local time.
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+const fieldText = (value: string, language: string) => (ISO_TIME.test(value) ? formatDateTime(value, language) : value);
 
 const safeUrl = (url: string | undefined) => (url && /^https?:\/\//i.test(url) ? url : undefined);
 
@@ -16,7 +21,7 @@ const safeUrl = (url: string | undefined) => (url && /^https?:\/\//i.test(url) ?
  * (acknowledge, resolve…) are the page's own buttons in the header, so only links are shown here.
  */
 export function MessageCard({ doc }: { doc: MessageDoc }) {
-  const { t } = useTranslation('incident');
+  const { t, i18n } = useTranslation('incident');
   const color = SEVERITY_COLOR[doc.severity] ?? 'gray';
   const fields = doc.fields ?? [];
   const links = (doc.links ?? []).filter((l) => safeUrl(l.url));
@@ -50,7 +55,7 @@ export function MessageCard({ doc }: { doc: MessageDoc }) {
                 {f.label}
               </Text>
               <Text component="dd" size="xs" className={classes.text}>
-                {f.value}
+                {fieldText(f.value, i18n.language)}
               </Text>
             </Box>
           ))}
