@@ -1,7 +1,7 @@
 import { hash } from '@node-rs/argon2';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, signIn } from '../helpers/browser.js';
+import { accessibilityViolations, launchBrowser, screenshot, signIn } from '../helpers/browser.js';
 import { ADMIN_TOKEN, CHECKOUT_KEY, alertmanagerPayload, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 const PASSWORD = 'correct horse battery';
@@ -93,6 +93,7 @@ describe('the web console, driven in Chromium', () => {
     expect(await responder.evaluate<number>('performance.getEntriesByType("navigation").length')).toBe(before);
     await sendAlert({ alertname: 'CheckoutLatencyHigh', severity: 'warning', service: 'checkout', instance: 'web-2' });
     await screenshot(responder, 'incidents-list');
+    expect(await accessibilityViolations(responder)).toEqual([]);
   });
 
   it('opens the incident, acknowledges it, and a war-room message with an @mention lands on the timeline', async () => {
@@ -118,6 +119,7 @@ describe('the web console, driven in Chromium', () => {
     await chatItem.first().waitFor({ timeout: 10_000 });
     expect(await chatItem.first().getAttribute('data-kind')).toBe('chat.message');
     await screenshot(responder, 'incident-page');
+    expect(await accessibilityViolations(responder)).toEqual([]);
     await responder.getByRole('tab', { name: /pages/i }).click();
     await responder.getByTestId('pages-list').getByTestId('page-person').first().waitFor({ timeout: 10_000 });
     await responder.getByRole('tab', { name: /war room/i }).click();
@@ -138,6 +140,7 @@ describe('the web console, driven in Chromium', () => {
     await responder.getByTestId('shift-bar').first().waitFor();
     expect(await responder.getByTestId('calendar-row-payments-primary').count()).toBe(1);
     await screenshot(responder, 'oncall-calendar');
+    expect(await accessibilityViolations(responder)).toEqual([]);
   });
 
   it('does not let a viewer acknowledge, in the page or through the API with their session', async () => {

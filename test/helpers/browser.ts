@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -28,4 +29,27 @@ export async function signIn(page: Page, baseUrl: string, user: string, password
   await page.locator('input[name=password]').fill(password);
   await page.getByRole('button', { name: /sign in|登录/i }).click();
   await page.getByTestId('user-menu').waitFor();
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface A11yViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  targets: string[];
+}
+
+/**
+ * Runs axe-core (WCAG 2.x A/AA rules) on the page as it is and returns the serious and critical
+ * violations. Evaluated through the debugger protocol, so the page's CSP stays in force.
+ */
+export async function accessibilityViolations(page: Page): Promise<A11yViolation[]> {
+  await page.evaluate(axeSource);
+  return page.evaluate<A11yViolation[]>(`(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'], runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) }));
+  })()`);
 }

@@ -37,9 +37,11 @@ export function Shell({ children }: { children: ReactNode }) {
               🚨 warroom
             </Anchor>
             <Tooltip label={live ? t('live.connected') : t('live.reconnecting')}>
-              <Indicator color={live ? 'green' : 'gray'} processing={live} size={9} position="middle-end" aria-label={live ? t('live.connected') : t('live.reconnecting')}>
-                <span style={{ display: 'inline-block', width: 4 }} />
-              </Indicator>
+              <span role="status" aria-label={live ? t('live.connected') : t('live.reconnecting')}>
+                <Indicator color={live ? 'green' : 'gray'} processing={live} size={9} position="middle-end">
+                  <span style={{ display: 'inline-block', width: 4 }} />
+                </Indicator>
+              </span>
             </Tooltip>
           </Group>
           <Group gap="sm" wrap="nowrap">
@@ -47,9 +49,9 @@ export function Shell({ children }: { children: ReactNode }) {
             {session && (
               <Menu position="bottom-end" withinPortal>
                 <Menu.Target>
-                  <UnstyledButton aria-label={t('signedInAs', { name: session.user.name })} data-testid="user-menu">
+                  <UnstyledButton data-testid="user-menu" title={t('signedInAs', { name: session.user.name })}>
                     <Group gap={6} wrap="nowrap">
-                      <Text size="sm" fw={600} visibleFrom="xs">
+                      <Text size="sm" fw={600} maw={{ base: 90, sm: 200 }} truncate>
                         {session.user.name}
                       </Text>
                       <Badge size="sm" variant="light" color={session.user.role === 'admin' ? 'grape' : session.user.role === 'responder' ? 'blue' : 'gray'}>

@@ -50,7 +50,7 @@ export function IncidentActions({ incident, escalating, compact = false }: { inc
         {triggered && (
           <Guarded allowed={can}>
             <Tooltip label={shortcut('a', t('actions.acknowledge'))} disabled={!can} withArrow>
-              <Button data-testid="ack-button" color="yellow" autoContrast leftSection={compact ? undefined : <IconCheck size={16} />} disabled={!can} loading={lifecycle.isPending && lifecycle.variables?.action === 'acknowledge'} onClick={acknowledge}>
+              <Button data-testid="ack-button" color="yellow" leftSection={compact ? undefined : <IconCheck size={16} />} disabled={!can} loading={lifecycle.isPending && lifecycle.variables?.action === 'acknowledge'} onClick={acknowledge}>
                 {t('actions.acknowledge')}
               </Button>
             </Tooltip>

@@ -19,7 +19,7 @@ export function SeverityControl({ incident, short = false }: { incident: Inciden
   return (
     <Menu position="bottom-start" withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label={t('header.changeSeverity')} data-testid="severity-menu" style={{ display: 'inline-flex', alignItems: 'center', gap: 2 }}>
+        <UnstyledButton title={t('header.changeSeverity')} data-testid="severity-menu" style={{ display: 'inline-flex', alignItems: 'center', gap: 2 }}>
           <SeverityBadge severity={incident.severity} long={!short} />
           <IconChevronDown size={14} aria-hidden />
         </UnstyledButton>

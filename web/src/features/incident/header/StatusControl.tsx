@@ -24,7 +24,7 @@ export function StatusControl({ incident }: { incident: Incident }) {
   return (
     <Menu position="bottom-start" withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label={t('header.changeStatus')} style={{ display: 'inline-flex', alignItems: 'center', gap: 2 }}>
+        <UnstyledButton title={t('header.changeStatus')} style={{ display: 'inline-flex', alignItems: 'center', gap: 2 }}>
           {badge}
           <IconChevronDown size={14} aria-hidden />
         </UnstyledButton>

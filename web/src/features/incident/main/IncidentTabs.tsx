@@ -75,7 +75,7 @@ export function IncidentTabs({ incidentRef, tab, onTab, timeline, alerts, feed, 
         <Tabs.Tab value="timeline" leftSection={<IconListDetails size={16} />}>
           {t('tabs.timeline')}
         </Tabs.Tab>
-        <Tabs.Tab value="chat" leftSection={<IconMessages size={16} />} rightSection={count(unread, 'red')} aria-label={unread ? t('tabs.chatUnread', { count: unread }) : undefined}>
+        <Tabs.Tab value="chat" leftSection={<IconMessages size={16} />} rightSection={count(unread, 'red')} title={unread ? t('tabs.chatUnread', { count: unread }) : undefined}>
           {t('tabs.chat')}
         </Tabs.Tab>
         <Tabs.Tab value="alerts" leftSection={<IconAlertTriangle size={16} />} rightSection={count(alerts.length, firing ? 'red' : 'gray')}>
