@@ -1,4 +1,4 @@
-import { Anchor, AppShell, Badge, Burger, Group, Menu, NavLink, Text, UnstyledButton, Indicator, Tooltip } from '@mantine/core';
+import { Anchor, AppShell, Box, Badge, Burger, Group, Menu, NavLink, Text, UnstyledButton, Indicator, Tooltip } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { IconAlertTriangle, IconCalendarUser, IconHierarchy2, IconServer2, IconSettings, IconLogout } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
@@ -33,7 +33,7 @@ export function Shell({ children }: { children: ReactNode }) {
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="menu" />
-            <Anchor component={Link} href="/incidents" underline="never" c="inherit" fw={800} fz="lg">
+            <Anchor component={Link} href="/incidents" underline="never" c="inherit" fw={800} fz="lg" style={{ whiteSpace: 'nowrap' }}>
               🚨 warroom
             </Anchor>
             <Tooltip label={live ? t('live.connected') : t('live.reconnecting')}>
@@ -45,7 +45,10 @@ export function Shell({ children }: { children: ReactNode }) {
             </Tooltip>
           </Group>
           <Group gap="sm" wrap="nowrap">
-            <LanguageSwitch />
+            {/* On a phone the switch lives in Settings, leaving the header to the essentials. */}
+            <Box visibleFrom="sm">
+              <LanguageSwitch />
+            </Box>
             {session && (
               <Menu position="bottom-end" withinPortal>
                 <Menu.Target>
