@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { delayAfter, describePosition, nextPosition, stepKey } from './escalation-planner.js';
+import { delayAfter, describePosition, describeStep, nextPosition, stepKey } from './escalation-planner.js';
 import type { EscalationPolicy } from './escalation-policy.js';
 
 const policy = (repeat: number, withFallback: boolean): EscalationPolicy => ({
@@ -47,5 +47,17 @@ describe('delayAfter', () => {
     expect(describePosition({ level: 0, cycle: 0, fallback: false })).toBe('level 1');
     expect(describePosition({ level: 1, cycle: 2, fallback: false })).toBe('level 2 (repeat 2)');
     expect(describePosition({ level: 1, cycle: 2, fallback: true })).toBe('fallback');
+  });
+});
+
+describe('describeStep', () => {
+  it.each([
+    ['c0l0', 'level 1'],
+    ['c0l2', 'level 3'],
+    ['c1l0', 'level 1 (repeat 1)'],
+    ['fallback', 'fallback'],
+    ['manual', 'manual'],
+  ])('%s reads as %s', (step, words) => {
+    expect(describeStep(step)).toBe(words);
   });
 });

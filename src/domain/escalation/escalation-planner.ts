@@ -26,6 +26,13 @@ export function nextPosition(policy: EscalationPolicy, position: EscalationPosit
 
 export const stepKey = (position: EscalationPosition): string => (position.fallback ? 'fallback' : `c${position.cycle}l${position.level}`);
 
+/** A stored step key (stepKey) in words for people, as describePosition says it; other keys as they are. */
+export function describeStep(step: string): string {
+  if (step === 'fallback') return describePosition({ level: 0, cycle: 0, fallback: true });
+  const match = /^c(\d+)l(\d+)$/.exec(step);
+  return match ? describePosition({ level: Number(match[2]), cycle: Number(match[1]), fallback: false }) : step;
+}
+
 export function describePosition(position: EscalationPosition): string {
   return position.fallback ? 'fallback' : `level ${position.level + 1}${position.cycle ? ` (repeat ${position.cycle})` : ''}`;
 }

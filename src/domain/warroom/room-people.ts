@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../db/database.js';
 import { formatIncidentRef } from '../../kernel/index.js';
-import { loadPolicy, resolveTargets, targetsAt } from '../escalation/index.js';
+import { describeStep, loadPolicy, resolveTargets, targetsAt } from '../escalation/index.js';
 import { mergeInvitees, type Invitee, type InviteReason } from './room-invitees.js';
 
 type Candidate = { userId: string; kind: InviteReason; detail: string };
@@ -28,7 +28,7 @@ export async function planInvitees(db: Db, incidentId: string, now: Date, expert
     for (const t of await resolveTargets(db, targetsAt(policy, { level: 0, cycle: 0, fallback: false }), now)) candidates.push({ userId: t.userId, kind: 'on_call', detail: `on call (${t.reason})` });
   }
   const paged = await db.selectFrom('notifications').select(['user_id', 'step']).distinct().where('incident_id', '=', incidentId).execute();
-  for (const p of paged) candidates.push({ userId: p.user_id, kind: 'escalation', detail: `paged by escalation (${p.step})` });
+  for (const p of paged) candidates.push({ userId: p.user_id, kind: 'escalation', detail: `paged by escalation (${describeStep(p.step)})` });
   if (incident.owner_user_id) candidates.push({ userId: incident.owner_user_id, kind: 'owner', detail: `owner of ${incident.service_name ?? incident.service_id}` });
   if (incident.team_id) {
     const members = await db.selectFrom('team_members').select('user_id').where('team_id', '=', incident.team_id).execute();

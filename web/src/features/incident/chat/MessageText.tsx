@@ -3,6 +3,13 @@ import { useUserName } from '../../../api/catalog';
 import { useSession } from '../../../auth/session';
 import classes from './chat.module.css';
 
+/** warroom's own posts mark headings with **bold**, as chat platforms render them; nothing else is parsed. */
+function withBold(text: string, key: number) {
+  const parts = text.split(/\*\*(.+?)\*\*/g);
+  if (parts.length === 1) return text;
+  return parts.map((part, i) => (i % 2 ? <strong key={`${key}-${i}`}>{part}</strong> : part));
+}
+
 /** Chat text with @mentions shown as names; a mention of the reader stands out. */
 export function MessageText({ text }: { text: string }) {
   const name = useUserName();
@@ -11,7 +18,7 @@ export function MessageText({ text }: { text: string }) {
   return (
     <Text size="sm" className={classes.text}>
       {parts.map((part, i) => {
-        if (i % 2 === 0) return part;
+        if (i % 2 === 0) return withBold(part, i);
         const id = part.slice(1);
         const display = name(id);
         const me = session?.user.id === id;
