@@ -11,12 +11,17 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { setUnauthorizedHandler } from './api/client';
 import { buildTheme } from './app/theme';
+import { prefetchIncidentList } from './features/incidents/use-incidents';
+import { prefetchSession } from './auth/session';
 
 const queryClient = new QueryClient({
   defaultOptions: { queries: { staleTime: 10_000, refetchOnWindowFocus: true, retry: 1 } },
 });
 // A 401 anywhere means the session ended: show the login page.
 setUnauthorizedHandler(() => queryClient.setQueryData(['session'], null));
+// The page people open at 3 a.m.: fetch it with the session check, not after it.
+prefetchSession(queryClient);
+if (window.location.pathname === '/' || window.location.pathname === '/incidents') prefetchIncidentList(queryClient, window.location.search);
 
 function Themed({ children }: { children: ReactNode }) {
   const { t } = useTranslation();

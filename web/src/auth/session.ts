@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api, ApiError, setCsrfToken } from '../api/client';
 import type { Role, Session } from '../api/types';
 
@@ -18,9 +18,16 @@ async function fetchSession(): Promise<Session | null> {
   }
 }
 
+const sessionQuery = { queryKey: ['session'], queryFn: fetchSession, staleTime: 5 * 60_000, retry: false } as const;
+
 /** The signed-in person, or null; undefined while the first answer is on its way. */
 export function useSession() {
-  return useQuery({ queryKey: ['session'], queryFn: fetchSession, staleTime: 5 * 60_000, retry: false });
+  return useQuery(sessionQuery);
+}
+
+/** Asks before React's first render, so the answer is on its way while the code starts up. */
+export function prefetchSession(client: QueryClient): void {
+  void client.prefetchQuery(sessionQuery);
 }
 
 /** Whether the signed-in person's role allows `needed`; controls they may not use are hidden or disabled. */

@@ -36,21 +36,24 @@ export function apiQuery(filters: IncidentFilters) {
 
 export const hasNarrowingFilters = (f: IncidentFilters): boolean => f.severities.length > 0 || f.services.length > 0 || f.mine;
 
+/** The filters a URL query string names; defaults for what it leaves out. */
+export function parseFilters(params: URLSearchParams): IncidentFilters {
+  const status = params.get('status');
+  return {
+    status: STATUS_FILTERS.includes(status as StatusFilter) ? (status as StatusFilter) : 'open',
+    severities: SEVERITIES.filter((s) => list(params.get('severity')).includes(s)),
+    services: list(params.get('service')),
+    mine: params.get('assignee') === 'me',
+  };
+}
+
 /**
  * Filters live in the URL (?status=triggered&severity=P0,P1&service=checkout&assignee=me) so a
  * filtered view can be shared or bookmarked. Defaults are left out of the URL.
  */
 export function useIncidentFilters(): [IncidentFilters, (change: Partial<IncidentFilters>) => void] {
   const [params, setParams] = useSearchParams();
-  const filters = useMemo<IncidentFilters>(() => {
-    const status = params.get('status');
-    return {
-      status: STATUS_FILTERS.includes(status as StatusFilter) ? (status as StatusFilter) : 'open',
-      severities: SEVERITIES.filter((s) => list(params.get('severity')).includes(s)),
-      services: list(params.get('service')),
-      mine: params.get('assignee') === 'me',
-    };
-  }, [params]);
+  const filters = useMemo(() => parseFilters(params), [params]);
 
   const update = useCallback(
     (change: Partial<IncidentFilters>) => {

@@ -1,8 +1,8 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { infiniteQueryOptions, keepPreviousData, useInfiniteQuery, useMutation, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { api } from '../../api/client';
 import { SEVERITIES } from '../../api/statuses';
 import type { IncidentPage, Severity } from '../../api/types';
-import { apiQuery, type IncidentFilters } from './use-incident-filters';
+import { apiQuery, parseFilters, type IncidentFilters } from './use-incident-filters';
 
 const PAGE = 50;
 
@@ -10,14 +10,24 @@ const PAGE = 50;
  * The list, page by page (newest first). Keys start with 'incidents' so the live feed refreshes it;
  * the previous rows stay on screen while a refresh or a filter change loads.
  */
-export function useIncidentList(filters: IncidentFilters) {
-  return useInfiniteQuery({
+const listOptions = (filters: IncidentFilters) =>
+  infiniteQueryOptions({
     queryKey: ['incidents', 'list', filters],
     queryFn: ({ pageParam }) => api.get<IncidentPage>('/api/v1/incidents', { ...apiQuery(filters), limit: PAGE, cursor: pageParam || undefined }),
     initialPageParam: '',
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    placeholderData: keepPreviousData,
+    getNextPageParam: (last: IncidentPage) => last.next_cursor ?? undefined,
   });
+
+export function useIncidentList(filters: IncidentFilters) {
+  return useInfiniteQuery({ ...listOptions(filters), placeholderData: keepPreviousData });
+}
+
+/**
+ * Started before React renders when the tab opens on the list: the list's request then runs
+ * alongside the session check instead of after it (a 401 just leaves the cache empty).
+ */
+export function prefetchIncidentList(client: QueryClient, search: string): void {
+  void client.prefetchInfiniteQuery(listOptions(parseFilters(new URLSearchParams(search))));
 }
 
 export interface OpenCounts {
