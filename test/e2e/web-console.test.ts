@@ -160,6 +160,20 @@ describe('the web console, driven in Chromium', () => {
     await context.close();
   });
 
+  it('fits a phone screen and keeps AA contrast in the dark scheme', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark', locale: 'en-US' });
+    const page = await context.newPage();
+    await signIn(page, app.url, 'bob', PASSWORD);
+    for (const path of ['/incidents', `/incidents/${ref}`, '/oncall']) {
+      await page.goto(`${app.url}${path}`);
+      await page.getByTestId(/^(incidents-table|incident-header|oncall-calendar)$/).first().waitFor();
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth'), `${path} scrolls sideways`).toBeLessThanOrEqual(390);
+      expect(await accessibilityViolations(page), path).toEqual([]);
+    }
+    await screenshot(page, 'oncall-phone-dark');
+    await context.close();
+  });
+
   it('switches to Chinese', async () => {
     await responder.goto(`${app.url}/incidents`);
     await responder.getByRole('banner').getByText('中文', { exact: true }).click();
