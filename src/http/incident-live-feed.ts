@@ -3,6 +3,7 @@ import type { Db } from '../db/database.js';
 import { formatIncidentRef, type Clock, type Logger } from '../kernel/index.js';
 import { LiveFeedRefused, type LiveSink, type LiveSubscription } from './room-live-types.js';
 import type { IncidentLiveEvent, IncidentLiveFeedOptions, IncidentLiveMessage } from './incident-live-types.js';
+import { PollLoop } from './poll-loop.js';
 
 export type { IncidentLiveEvent, IncidentLiveFeedOptions, IncidentLiveMessage };
 
@@ -68,8 +69,7 @@ export class IncidentLiveFeed {
   private baseline: Promise<void> | null = null;
   /** Bumped when the last subscriber leaves, so a poll or baseline in flight is thrown away. */
   private generation = 0;
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<void> | null = null;
+  private readonly loop: PollLoop;
   private closed = false;
 
   constructor(
@@ -83,6 +83,12 @@ export class IncidentLiveFeed {
     this.gapWindowMs = options.gapWindowMs ?? 10_000;
     this.maxBacklog = options.maxBacklog ?? 1_000;
     this.maxSubscribers = options.maxSubscribers ?? 5_000;
+    this.loop = new PollLoop({
+      pollMs: this.pollMs,
+      tick: () => this.tick(),
+      canRun: () => !this.closed && this.ready && this.subs.size > 0,
+      onError: (error) => this.logger.warn({ err: error }, 'incident live feed poll failed'),
+    });
   }
 
   subscriberCount(): number {
@@ -91,7 +97,7 @@ export class IncidentLiveFeed {
 
   /** True while a poll is scheduled or running. */
   isPolling(): boolean {
-    return this.timer !== null || this.inFlight !== null;
+    return this.loop.busy;
   }
 
   /** Streams to `sink`: hello, then (with `after`) the events above it, then live events. */
@@ -109,11 +115,10 @@ export class IncidentLiveFeed {
   /** Stops polling and drops every subscription; waits for a poll in flight so the pool can close after. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.loop.cancel();
     for (const sub of this.subs) sub.closed = true;
     this.subs.clear();
-    await this.inFlight;
+    await this.loop.stop();
   }
 
   private unsubscribe(sub: Sub): void {
@@ -127,8 +132,7 @@ export class IncidentLiveFeed {
     this.ready = false;
     this.baseline = null;
     this.gaps.clear();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.loop.cancel();
   }
 
   private async start(sub: Sub, after: number | null): Promise<void> {
@@ -146,11 +150,11 @@ export class IncidentLiveFeed {
       sub.after = after ?? this.cursor;
       sub.state = 'live';
       sub.sink.send({ type: 'hello', cursor: sub.after });
-      this.schedule(this.pollMs);
+      this.loop.kick(this.pollMs);
       return;
     }
     sub.state = 'catching';
-    this.schedule(this.pollMs);
+    this.loop.kick(this.pollMs);
     try {
       await this.replay(sub, after);
     } catch (error) {
@@ -209,24 +213,6 @@ export class IncidentLiveFeed {
     }
     sub.queued = [];
     sub.state = 'live';
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.closed || this.timer || this.inFlight || !this.ready || this.subs.size === 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.inFlight = this.tick().then(
-        (more) => more,
-        (error: unknown) => {
-          this.logger.warn({ err: error }, 'incident live feed poll failed');
-          return false;
-        },
-      ).then((more) => {
-        this.inFlight = null;
-        this.schedule(more ? 0 : this.pollMs);
-      });
-    }, delayMs);
-    this.timer.unref();
   }
 
   /** One poll; true when the batch came back full and the next poll should follow at once. */

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.js';
 import type { Clock, Logger } from '../kernel/index.js';
 import { LiveFeedRefused, toLiveMessage, type LiveRoomEvent, type LiveRoomMessage, type LiveRow as Row, type LiveSink, type LiveSubscription, type RoomLiveFeedOptions } from './room-live-types.js';
+import { PollLoop } from './poll-loop.js';
 
 export { LiveFeedRefused, toLiveMessage, type LiveRoomEvent, type LiveRoomMessage, type LiveSink, type LiveSubscription, type RoomLiveFeedOptions };
 
@@ -54,8 +55,7 @@ export class RoomLiveFeed {
   private readonly maxPerIncident: number;
   private readonly maxSubscribers: number;
   private readonly rooms = new Map<string, Room>();
-  private timer: NodeJS.Timeout | null = null;
-  private inFlight: Promise<void> | null = null;
+  private readonly loop: PollLoop;
   private closed = false;
   private total = 0;
 
@@ -70,6 +70,12 @@ export class RoomLiveFeed {
     this.windowMs = options.changeWindowMs ?? 10_000;
     this.maxPerIncident = options.maxPerIncident ?? 200;
     this.maxSubscribers = options.maxSubscribers ?? 5_000;
+    this.loop = new PollLoop({
+      pollMs: this.pollMs,
+      tick: () => this.tick(),
+      canRun: () => !this.closed && this.total > 0,
+      onError: (error) => this.logger.warn({ err: error }, 'room live feed poll failed'),
+    });
   }
 
   /** Open subscriptions, for one incident (by id) or in all. */
@@ -80,7 +86,7 @@ export class RoomLiveFeed {
 
   /** True while a poll is scheduled or running. */
   isPolling(): boolean {
-    return this.timer !== null || this.inFlight !== null;
+    return this.loop.busy;
   }
 
   /**
@@ -108,12 +114,11 @@ export class RoomLiveFeed {
   /** Stops polling and drops every subscription; waits for a poll in flight so the pool can close after. */
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.loop.cancel();
     for (const room of this.rooms.values()) for (const sub of room.subs) sub.closed = true;
     this.rooms.clear();
     this.total = 0;
-    await this.inFlight;
+    await this.loop.stop();
   }
 
   private unsubscribe(sub: Sub): void {
@@ -123,10 +128,7 @@ export class RoomLiveFeed {
     const room = sub.room;
     if (room.subs.delete(sub)) this.total -= 1;
     if (room.subs.size === 0 && this.rooms.get(room.incidentId) === room) this.rooms.delete(room.incidentId);
-    if (this.total === 0 && this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
+    if (this.total === 0) this.loop.cancel();
   }
 
   private async start(sub: Sub, ref: string, after: number | null): Promise<void> {
@@ -144,7 +146,7 @@ export class RoomLiveFeed {
     sub.after = after ?? room.cursorId;
     sub.state = 'catching';
     sub.sink.send({ type: 'hello', incident: ref, after: sub.after });
-    this.schedule(this.pollMs);
+    this.loop.kick(this.pollMs);
     try {
       await this.replay(sub);
     } catch (error) {
@@ -206,24 +208,6 @@ export class RoomLiveFeed {
       else keep.push(row);
     }
     sub.queued = keep;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.closed || this.timer || this.inFlight || this.total === 0) return;
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.inFlight = this.tick().then(
-        (more) => more,
-        (error: unknown) => {
-          this.logger.warn({ err: error }, 'room live feed poll failed');
-          return false;
-        },
-      ).then((more) => {
-        this.inFlight = null;
-        this.schedule(more ? 0 : this.pollMs);
-      });
-    }, delayMs);
-    this.timer.unref();
   }
 
   /** One poll; true when a batch came back full and the next poll should follow at once. */
