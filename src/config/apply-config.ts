@@ -31,7 +31,7 @@ export async function applyConfig(db: Db, config: WarroomConfig, options: { dryR
     const changes = [
       ...diffRows('user', current.users, desired.users, ['name', 'email', 'phone', 'timezone', 'role', 'chat_ids', 'webhook_url', 'notification_rules', 'password_hash']),
       ...diffRows('team', current.teams, desired.teams, ['name', 'lead_user_id', 'members']),
-      ...diffRows('schedule', current.schedules, desired.schedules, ['name', 'timezone', 'layers']),
+      ...diffRows('schedule', current.schedules, desired.schedules, ['name', 'timezone', 'team_id', 'layers']),
       ...diffRows('escalation_policy', current.policies, desired.policies, ['name', 'repeat', 'levels', 'fallback']),
       ...diffRows('service', current.services, desired.services, [
         'name', 'description', 'owner_user_id', 'team_id', 'impact', 'links', 'auto_resolve', 'grouping', 'generic_mapping', 'depends_on',

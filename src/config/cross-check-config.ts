@@ -62,6 +62,7 @@ export function crossCheckConfig(config: WarroomConfig): ConfigIssue[] {
   config.schedules.forEach((schedule, i) => {
     duplicate('schedule', schedules, schedule.id, `schedules[${i}].id`);
     if (!isTimeZone(schedule.timezone)) issues.push({ path: `schedules[${i}].timezone`, message: `unknown time zone "${schedule.timezone}"` });
+    if (schedule.team && !teams.has(schedule.team)) issues.push({ path: `schedules[${i}].team`, message: `unknown team "${schedule.team}"` });
     schedule.layers.forEach((layer, j) =>
       layer.users.forEach((user, k) => {
         if (!users.has(user)) issues.push({ path: `schedules[${i}].layers[${j}].users[${k}]`, message: `unknown user "${user}"` });

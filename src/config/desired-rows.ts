@@ -56,7 +56,7 @@ export function desiredRows(config: WarroomConfig) {
   const tokens = new Map(
     config.api_tokens.map((t) => [t.name, { token_hash: hashSecret(t.token), token_hint: secretHint(t.token), role: t.role, user_id: t.user ?? null }]),
   );
-  const schedules = new Map(config.schedules.map((sc) => [sc.id, { id: sc.id, name: sc.name, timezone: sc.timezone, layers: sc.layers as unknown[] }]));
+  const schedules = new Map(config.schedules.map((sc) => [sc.id, { id: sc.id, name: sc.name, timezone: sc.timezone, team_id: sc.team ?? null, layers: sc.layers as unknown[] }]));
   const policies = new Map(
     config.escalation_policies.map((p) => [p.id, { id: p.id, name: p.name, repeat: p.repeat, levels: p.levels as unknown[], fallback: p.fallback as unknown[] }]),
   );

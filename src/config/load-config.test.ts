@@ -96,6 +96,11 @@ describe('parseConfigText: errors name the file, the path, the reason and the li
     ]);
   });
 
+  it('a schedule team that does not exist', () => {
+    const issue = singleIssue(lines('users:', '  - { id: alice, name: Alice }', 'schedules:', '  - id: primary', '    name: Primary', '    team: ghosts', '    layers: [{ name: w, users: [alice], rotation: { unit: weeks }, start: "2026-01-05T09:00" }]'));
+    expect(issue).toEqual({ path: 'schedules[0].team', message: 'unknown team "ghosts"', line: 6 });
+  });
+
   it('a service team that does not exist', () => {
     const issue = singleIssue(lines('services:', '  - { id: web, name: Web, team: ghosts }'));
     expect(issue).toEqual({ path: 'services[0].team', message: 'unknown team "ghosts"', line: 2 });

@@ -127,6 +127,8 @@ const scheduleSchema = z.strictObject({
   id: slugSchema,
   name: z.string().min(1),
   timezone: z.string().default('UTC'),
+  /** The team this rotation covers; the console groups "on call now" by it. */
+  team: slugSchema.optional(),
   layers: z
     .array(
       z.strictObject({

@@ -9,6 +9,7 @@ import * as warRooms from './migrations/0004-war-rooms.js';
 import * as knowledge from './migrations/0005-knowledge-base.js';
 import * as followups from './migrations/0006-action-items-decisions.js';
 import * as webSessions from './migrations/0007-web-sessions.js';
+import * as scheduleTeams from './migrations/0008-schedule-teams.js';
 
 /** Migrations are listed in code, so they ship inside the package and run in a fixed order. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005-knowledge-base': knowledge,
   '0006-action-items-decisions': followups,
   '0007-web-sessions': webSessions,
+  '0008-schedule-teams': scheduleTeams,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

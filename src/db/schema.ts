@@ -192,6 +192,7 @@ export interface SchedulesTable {
   id: string;
   name: string;
   timezone: string;
+  team_id: string | null;
   layers: Json<unknown[]>;
   managed_by: ManagedBy;
   created_at: Generated<Date>;

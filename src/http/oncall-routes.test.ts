@@ -18,6 +18,7 @@ teams:
 schedules:
   - id: primary
     name: Primary
+    team: core
     timezone: Europe/Berlin
     layers:
       - { name: nights, users: [bob], rotation: { every: 1, unit: weeks }, start: "2026-01-05T00:00" }
@@ -53,6 +54,11 @@ const MONDAY_10_BERLIN = '2026-03-30T08:00:00Z';
 const MONDAY_20_BERLIN = '2026-03-30T18:00:00Z';
 
 describe('who is on call', () => {
+  it('lists schedules with the team the config gives them', async () => {
+    const reply = await h.request('GET', '/api/v1/schedules');
+    expect(reply.body.items.map((s: { id: string; team: string | null }) => [s.id, s.team])).toEqual([['office-only', null], ['primary', 'core']]);
+  });
+
   it('answers per time, in the schedule time zone, across the DST change', async () => {
     const day = await h.request('GET', `/api/v1/schedules/primary/oncall?at=${MONDAY_10_BERLIN}`);
     expect(day.body).toMatchObject({ user_ids: ['alice'], source: 'layer', layer: 'business' });

@@ -48,9 +48,9 @@ export async function oncallRoutes(base: FastifyInstance, ctx: HttpContext): Pro
     return { at: at.toISOString(), items };
   });
 
-  app.get('/api/v1/schedules', { preHandler: viewer, schema: { tags: ['on-call'], summary: 'Schedules with their layers', security } }, async () => {
-    const rows = await ctx.db.selectFrom('schedules').select(['id', 'name', 'timezone', 'layers', 'managed_by']).orderBy('id').execute();
-    return { items: rows };
+  app.get('/api/v1/schedules', { preHandler: viewer, schema: { tags: ['on-call'], summary: 'Schedules with their team and layers', security } }, async () => {
+    const rows = await ctx.db.selectFrom('schedules').select(['id', 'name', 'timezone', 'team_id', 'layers', 'managed_by']).orderBy('id').execute();
+    return { items: rows.map(({ team_id, ...row }) => ({ ...row, team: team_id })) };
   });
 
   app.get('/api/v1/schedules/:id/oncall', {

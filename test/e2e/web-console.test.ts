@@ -23,6 +23,7 @@ teams:
 schedules:
   - id: payments-primary
     name: Payments primary
+    team: payments
     timezone: Asia/Shanghai
     layers:
       - { name: weekly, users: [bob, alice], rotation: { every: 1, unit: weeks }, start: "2026-01-05T09:00" }
@@ -139,6 +140,7 @@ describe('the web console, driven in Chromium', () => {
     await responder.getByTestId('oncall-calendar').waitFor();
     await responder.getByTestId('shift-bar').first().waitFor();
     expect(await responder.getByTestId('calendar-row-payments-primary').count()).toBe(1);
+    expect(await responder.getByTestId('oncall-now').textContent()).toMatch(/Payments.*Payments primary/i);
     await screenshot(responder, 'oncall-calendar');
     expect(await accessibilityViolations(responder)).toEqual([]);
   });

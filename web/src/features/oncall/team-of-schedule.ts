@@ -2,12 +2,14 @@ import type { Team } from '../../api/types';
 import type { Schedule } from './types';
 
 /**
- * The API has no schedule → team link, so we infer one: a team whose id starts the schedule id
- * ("payments-primary" → payments), else the one team holding every person in the rotation.
- * Schedules that match neither are shown under "Other schedules".
+ * The schedule's team as the config names it (`schedules[].team`). Without one we infer it: a team
+ * whose id starts the schedule id ("payments-primary" → payments), else the one team holding every
+ * person in the rotation. Schedules that match neither are shown under "Other schedules".
  */
 export function teamOfSchedule(schedule: Schedule | undefined, teams: Team[]): Team | null {
   if (!schedule) return null;
+  const named = schedule.team ? teams.find((t) => t.id === schedule.team) : undefined;
+  if (named) return named;
   const byPrefix = teams.find((t) => schedule.id === t.id || schedule.id.startsWith(`${t.id}-`));
   if (byPrefix) return byPrefix;
   const people = new Set(schedule.layers.flatMap((l) => l.users ?? []));

@@ -28,6 +28,8 @@ export interface Schedule {
   id: string;
   name: string;
   timezone: string;
+  /** The team the config says this rotation covers, if it says. */
+  team: string | null;
   layers: ScheduleLayer[];
   managed_by: string;
 }
