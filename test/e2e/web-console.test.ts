@@ -145,7 +145,7 @@ describe('the web console, driven in Chromium', () => {
     expect(await accessibilityViolations(responder)).toEqual([]);
   });
 
-  it('does not let a viewer acknowledge, in the page or through the API with their session', async () => {
+  it('does not let a viewer acknowledge: not in the page, not through the API with their session, not by typing ack', async () => {
     const open = await sendAlert({ alertname: 'CheckoutErrors', severity: 'critical', service: 'checkout', cluster: 'staging' });
     const { context, page } = await newPage('dave');
     await page.goto(`${app.url}/incidents/${open}`);
@@ -158,6 +158,17 @@ describe('the web console, driven in Chromium', () => {
       return reply.status;
     }, open);
     expect(status).toBe(403);
+
+    // In the war room a viewer may talk, as in any chat room, but a typed command is refused.
+    await page.getByRole('tab', { name: /war room/i }).click();
+    const input = page.getByTestId('chat-input');
+    await input.fill('customers in Hangzhou report failed payments');
+    await input.press('Enter');
+    await input.fill('ack');
+    await input.press('Enter');
+    await page.getByTestId('chat-reply').filter({ hasText: /responder/i }).first().waitFor({ timeout: 10_000 });
+    const texts = (await app.request('GET', `/api/v1/incidents/${open}/room/messages`)).body.items.map((m: { text: string }) => m.text);
+    expect(texts).toContain('customers in Hangzhou report failed payments');
     expect((await app.request('GET', `/api/v1/incidents/${open}`)).body.incident.status).toBe('triggered');
     await context.close();
   });

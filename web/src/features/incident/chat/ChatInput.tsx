@@ -7,6 +7,8 @@ import { activeToken, matchCommands, matchPeople, replaceToken } from './chat-su
 
 interface Props {
   disabled: boolean;
+  /** Viewers may talk, but their commands are refused: the placeholder says so. */
+  viewer?: boolean;
   sending: boolean;
   memberIds: Set<string>;
   onSend: (text: string) => Promise<boolean>;
@@ -18,7 +20,7 @@ interface Props {
  * first) and a leading "/" the commands. Suggestions come from a combobox so arrows, Enter, Tab and
  * Escape work as in any picker.
  */
-export function ChatInput({ disabled, sending, memberIds, onSend, focusSignal }: Props) {
+export function ChatInput({ disabled, viewer = false, sending, memberIds, onSend, focusSignal }: Props) {
   const { t } = useTranslation('incident');
   const users = useUsers();
   const [text, setText] = useState('');
@@ -94,7 +96,7 @@ export function ChatInput({ disabled, sending, memberIds, onSend, focusSignal }:
             ref={input}
             data-testid="chat-input"
             aria-label={t('chat.inputLabel')}
-            placeholder={disabled ? t('chat.viewerPlaceholder') : t('chat.placeholder')}
+            placeholder={viewer ? t('chat.viewerPlaceholder') : t('chat.placeholder')}
             value={text}
             disabled={disabled}
             onChange={(e) => {

@@ -102,7 +102,9 @@ export function RoomChat({ incidentRef, feed, memberIds, active, focusSignal, no
         </Group>
       ));
 
-  const canPost = !!session && session.user.role !== 'viewer';
+  // Anyone signed in may talk, as in a chat platform's room; the server checks each command's role.
+  const canPost = !!session;
+  const viewer = session?.user.role === 'viewer';
   const openRoom = useOpenRoom(incidentRef);
   return (
     <Paper withBorder data-testid="room-chat" p={0}>
@@ -123,7 +125,7 @@ export function RoomChat({ incidentRef, feed, memberIds, active, focusSignal, no
         <Alert color="yellow" radius={0} py={6} data-testid="no-room">
           <Group gap="xs" justify="space-between">
             <Text size="sm">{t('chat.noRoom', { ref: incidentRef })}</Text>
-            {canPost && (
+            {!viewer && (
               <Button size="compact-xs" variant="light" color="yellow" loading={openRoom.isPending} onClick={() => openRoom.mutate(undefined)}>
                 {t('rooms.open')}
               </Button>
@@ -170,7 +172,7 @@ export function RoomChat({ incidentRef, feed, memberIds, active, focusSignal, no
             <Text size="sm">{t('chat.failed', { message: sendError })}</Text>
           </Alert>
         )}
-        <ChatInput disabled={!canPost} sending={sending} memberIds={memberIds} onSend={send} focusSignal={focusSignal} />
+        <ChatInput disabled={!canPost} viewer={viewer} sending={sending} memberIds={memberIds} onSend={send} focusSignal={focusSignal} />
       </Box>
     </Paper>
   );
