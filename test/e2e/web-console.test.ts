@@ -135,12 +135,20 @@ describe('the web console, driven in Chromium', () => {
     expect((await app.request('GET', `/api/v1/incidents/${ref}`)).body.incident.status).toBe('resolved');
   });
 
-  it('shows the on-call calendar with shifts', async () => {
+  it('shows the on-call calendar, and an override takes two clicks', async () => {
     await responder.goto(`${app.url}/oncall`);
     await responder.getByTestId('oncall-calendar').waitFor();
     await responder.getByTestId('shift-bar').first().waitFor();
     expect(await responder.getByTestId('calendar-row-payments-primary').count()).toBe(1);
     expect(await responder.getByTestId('oncall-now').textContent()).toMatch(/Payments.*Payments primary/i);
+    // Two clicks: one of Alice's shifts, then "Take this shift" makes Bob cover it.
+    // (The last one: the calendar starts yesterday, and a shift already over cannot be covered.)
+    await responder.locator('[data-testid="shift-bar"][data-user="alice"]').last().click();
+    await responder.getByTestId('override-confirm').click();
+    await expect
+      .poll(async () => (await app.request('GET', '/api/v1/schedules/payments-primary/timeline?days=14')).body.overrides as { user_id: string; replaces: string | null }[], { timeout: 10_000 })
+      .toEqual([expect.objectContaining({ user_id: 'bob', replaces: 'alice' })]);
+    await responder.locator('[data-testid="shift-bar"][data-source="override"]').first().waitFor();
     await screenshot(responder, 'oncall-calendar');
     expect(await accessibilityViolations(responder)).toEqual([]);
   });
