@@ -181,6 +181,21 @@ describe('the web console, driven in Chromium', () => {
     await context.close();
   });
 
+  it('makes a personal API token in Settings that works once and not after revoking', async () => {
+    await responder.goto(`${app.url}/settings`);
+    await responder.getByTestId('create-token-button').click();
+    await responder.getByTestId('token-name').fill('laptop');
+    await responder.getByTestId('create-token-submit').click();
+    const secret = (await responder.getByTestId('token-secret').textContent())!.trim();
+    const me = await app.request('GET', '/api/v1/me', { token: secret });
+    expect(me.body).toMatchObject({ user_id: 'bob', role: 'responder', via: 'token' });
+    await responder.keyboard.press('Escape');
+    await responder.getByTestId('revoke-token-laptop').click();
+    await responder.getByTestId('confirm-revoke').click();
+    // At once, not when the 10 s token cache expires.
+    await expect.poll(async () => (await app.request('GET', '/api/v1/me', { token: secret })).status, { timeout: 3_000 }).toBe(401);
+  });
+
   it('fits a phone screen and keeps AA contrast in the dark scheme', async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, colorScheme: 'dark', locale: 'en-US' });
     const page = await context.newPage();
