@@ -174,9 +174,11 @@ describe('the web console, driven in Chromium', () => {
     await input.press('Enter');
     await input.fill('ack');
     await input.press('Enter');
-    await page.getByTestId('chat-reply').filter({ hasText: /responder/i }).first().waitFor({ timeout: 10_000 });
-    const texts = (await app.request('GET', `/api/v1/incidents/${open}/room/messages`)).body.items.map((m: { text: string }) => m.text);
-    expect(texts).toContain('customers in Hangzhou report failed payments');
+    // The refusal is answered in the room (shown inline first, then as the room's own message).
+    const roomTexts = async () => (await app.request('GET', `/api/v1/incidents/${open}/room/messages`)).body.items.map((m: { text: string }) => m.text) as string[];
+    await expect.poll(async () => (await roomTexts()).some((text) => /responder/i.test(text)), { timeout: 10_000 }).toBe(true);
+    await page.getByTestId('room-chat').getByText(/responder/i).first().waitFor({ timeout: 10_000 });
+    expect(await roomTexts()).toContain('customers in Hangzhou report failed payments');
     expect((await app.request('GET', `/api/v1/incidents/${open}`)).body.incident.status).toBe('triggered');
     await context.close();
   });
