@@ -60,8 +60,8 @@ export function TimelineSection({ events }: { events: TimelineEvent[] }) {
                 <style.icon size={14} />
               </ThemeIcon>
               <Box miw={0} style={{ flex: 1 }}>
-                <Text size="sm" className={classes.wrapText} c={group === 'chat' ? 'dimmed' : undefined}>
-                  {event.summary}
+                <Text size="sm" className={classes.wrapText}>
+                  {event.summary.replace(/\b((?:user|token):[A-Za-z0-9_.-]+)/g, (actor) => actorName(actor))}
                 </Text>
                 <Text size="xs" c="dimmed">
                   {actorName(event.actor)} · <span className={classes.kind}>{event.kind}</span>
