@@ -92,7 +92,9 @@ describe('the web console, driven in Chromium', () => {
     expect(await row.getAttribute('data-severity')).toBe('P0');
     expect(await row.textContent()).toContain('CheckoutDown');
     expect(await responder.evaluate<number>('performance.getEntriesByType("navigation").length')).toBe(before);
-    await sendAlert({ alertname: 'CheckoutLatencyHigh', severity: 'warning', service: 'checkout', instance: 'web-2' });
+    const second = await sendAlert({ alertname: 'CheckoutLatencyHigh', severity: 'warning', service: 'checkout', instance: 'web-2' });
+    await responder.getByTestId(`incident-row-${second}`).waitFor({ timeout: 15_000 });
+    expect(await responder.getByTestId(`incident-row-${second}`).getAttribute('data-severity')).toBe('P2');
     await screenshot(responder, 'incidents-list');
     expect(await accessibilityViolations(responder)).toEqual([]);
   });

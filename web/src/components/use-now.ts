@@ -22,7 +22,14 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
+// While nothing ticks, the stored time goes stale: the first reader after a pause refreshes it
+// (only when a second or more behind, so repeated reads in one render agree).
+function snapshot(): number {
+  if (timer === null && Date.now() - now >= 1000) now = Date.now();
+  return now;
+}
+
 /** The current time in ms, updated every second. */
 export function useNow(): number {
-  return useSyncExternalStore(subscribe, () => now);
+  return useSyncExternalStore(subscribe, snapshot);
 }
