@@ -82,19 +82,8 @@ export interface MessageDoc {
   footer?: string;
 }
 
-export interface RoomMessage {
-  id: number;
-  provider: string;
-  author_user_id: string | null;
-  author_label: string;
-  kind: 'human' | 'system' | 'card';
-  text: string;
-  doc: unknown;
-  created_at: string;
-  updated_at: string;
-}
-
-export type RoomLiveEvent = { type: 'hello'; incident: string; after: number } | { type: 'message' | 'update'; message: RoomMessage };
+// The room feed's wire types, from the server's own declaration (type-only: nothing of the server is bundled).
+export type { LiveRoomMessage as RoomMessage, LiveRoomEvent as RoomLiveEvent } from '../../../../src/http/room-live-types';
 
 export interface ActionItem {
   id: string;
