@@ -84,10 +84,11 @@ export class IncidentLiveFeed {
     this.maxBacklog = options.maxBacklog ?? 1_000;
     this.maxSubscribers = options.maxSubscribers ?? 5_000;
     this.loop = new PollLoop({
-      pollMs: this.pollMs,
       tick: () => this.tick(),
+      pollMs: this.pollMs,
+      logger: this.logger,
+      failureMessage: 'incident live feed poll failed',
       canRun: () => !this.closed && this.ready && this.subs.size > 0,
-      onError: (error) => this.logger.warn({ err: error }, 'incident live feed poll failed'),
     });
   }
 
@@ -115,7 +116,6 @@ export class IncidentLiveFeed {
   /** Stops polling and drops every subscription; waits for a poll in flight so the pool can close after. */
   async close(): Promise<void> {
     this.closed = true;
-    this.loop.cancel();
     for (const sub of this.subs) sub.closed = true;
     this.subs.clear();
     await this.loop.stop();

@@ -71,10 +71,11 @@ export class RoomLiveFeed {
     this.maxPerIncident = options.maxPerIncident ?? 200;
     this.maxSubscribers = options.maxSubscribers ?? 5_000;
     this.loop = new PollLoop({
-      pollMs: this.pollMs,
       tick: () => this.tick(),
+      pollMs: this.pollMs,
+      logger: this.logger,
+      failureMessage: 'room live feed poll failed',
       canRun: () => !this.closed && this.total > 0,
-      onError: (error) => this.logger.warn({ err: error }, 'room live feed poll failed'),
     });
   }
 
@@ -114,7 +115,6 @@ export class RoomLiveFeed {
   /** Stops polling and drops every subscription; waits for a poll in flight so the pool can close after. */
   async close(): Promise<void> {
     this.closed = true;
-    this.loop.cancel();
     for (const room of this.rooms.values()) for (const sub of room.subs) sub.closed = true;
     this.rooms.clear();
     this.total = 0;
