@@ -58,12 +58,14 @@ export async function accountRoutes(base: FastifyInstance, ctx: HttpContext): Pr
     preHandler: viewer,
     schema: {
       tags: ['access'],
-      summary: 'Change your own password; your other sessions end',
+      summary: 'Change your own password (signed in, not with a token); your other sessions end',
       description: '`current` may be empty while you have no password yet. Wrong guesses count toward the sign-in throttle.',
       security,
       body: z.object({ current: z.string().max(MAX_PASSWORD_LENGTH), new: newPassword }),
     },
   }, async (request, reply) => {
+    // A token (perhaps a viewer token of an admin) must not be able to set its owner's password.
+    if (request.principal!.kind !== 'session') throw new ForbiddenError('sign in to change your password; API tokens cannot');
     const userId = ownUserId(request.principal!);
     const user = await passwordOwner(ctx.db, userId);
     const now = ctx.clock.now();

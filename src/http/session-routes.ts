@@ -79,7 +79,8 @@ export async function sessionRoutes(base: FastifyInstance, ctx: HttpContext): Pr
         await recordLoginFailure(tx, attempt, now);
         await writeAudit(tx, {
           at: now, actor: 'anonymous', action: 'session.login_failed', targetType: 'user', targetId: user?.id ?? null, ip: request.ip,
-          data: { user: request.body.user.slice(0, 64), reason: !user ? 'unknown user' : user.password_hash ? 'wrong password' : 'no password set' },
+          // Not what was typed: people sometimes type their password into the user field.
+          data: { reason: !user ? 'unknown user' : user.password_hash ? 'wrong password' : 'no password set' },
         });
       });
       throw new UnauthorizedError(LOGIN_FAILED);

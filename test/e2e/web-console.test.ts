@@ -55,6 +55,13 @@ async function newPage(user: string): Promise<{ context: BrowserContext; page: P
   return { context, page };
 }
 
+/** The web war room opens by a job just after the incident; under load that can take a moment. */
+async function webRoomOpen(ref: string): Promise<void> {
+  await expect
+    .poll(async () => (await app.request('GET', `/api/v1/incidents/${ref}/room`)).body.rooms.map((r: { provider: string; status: string }) => `${r.provider}:${r.status}`), { timeout: 15_000 })
+    .toContain('web:active');
+}
+
 async function sendAlert(labels: Record<string, string>): Promise<string> {
   const reply = await app.request('POST', `/api/v1/integrations/alertmanager/${CHECKOUT_KEY}`, { body: alertmanagerPayload([{ labels }]), token: null });
   expect(reply.status).toBe(200);
@@ -107,6 +114,7 @@ describe('the web console, driven in Chromium', () => {
     await expect.poll(() => responder.getByTestId('incident-status').getAttribute('data-status'), { timeout: 10_000 }).toBe('acknowledged');
     expect((await app.request('GET', `/api/v1/incidents/${ref}`)).body.incident.acknowledged_at).not.toBeNull();
 
+    await webRoomOpen(ref);
     await responder.getByRole('tab', { name: /war room/i }).click();
     const input = responder.getByTestId('chat-input');
     await input.click();
@@ -170,6 +178,7 @@ describe('the web console, driven in Chromium', () => {
     expect(status).toBe(403);
 
     // In the war room a viewer may talk, as in any chat room, but a typed command is refused.
+    await webRoomOpen(open);
     await page.getByRole('tab', { name: /war room/i }).click();
     const input = page.getByTestId('chat-input');
     await input.fill('customers in Hangzhou report failed payments');

@@ -52,8 +52,9 @@ function connect(): void {
       return;
     }
     if (parsed.type === 'hello') {
-      // Anything may have changed while we were away.
+      // Anything may have changed while we were away; past the server's backlog, open incidents too.
       if (cursor && parsed.cursor > cursor) void client?.invalidateQueries({ queryKey: ['incidents'] });
+      if (parsed.reload) void client?.invalidateQueries({ queryKey: ['incident'] });
       cursor = Math.max(cursor, parsed.cursor);
       return;
     }
@@ -64,6 +65,8 @@ function connect(): void {
     }
   };
   ws.onclose = (event) => {
+    // A socket replaced by a newer one (sign-out and in, StrictMode's double effect) must not reconnect.
+    if (socket !== ws) return;
     socket = null;
     setConnected(false);
     if (stopped || event.code === 4401) return;

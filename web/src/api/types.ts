@@ -128,18 +128,5 @@ export interface Team {
   members: string[];
 }
 
-/** One event of the live incident feed (`/api/v1/live`). */
-export interface LiveIncidentEvent {
-  type: 'incident';
-  event_id: number;
-  incident_id: string;
-  ref: string;
-  kind: string;
-  severity: Severity;
-  status: string;
-  title: string;
-  service_id: string | null;
-  at: string;
-}
-
-export type LiveMessage = { type: 'hello'; cursor: number } | LiveIncidentEvent;
+// The live incident feed's wire types (`/api/v1/live`), from the server's own declaration (type-only).
+export type { IncidentLiveEvent as LiveIncidentEvent, IncidentLiveMessage as LiveMessage } from '../../../src/http/incident-live-types';
