@@ -181,15 +181,17 @@ describe('the web console, driven in Chromium', () => {
     await webRoomOpen(open);
     await page.getByRole('tab', { name: /war room/i }).click();
     const input = page.getByTestId('chat-input');
+    const roomTexts = async () => (await app.request('GET', `/api/v1/incidents/${open}/room/messages`)).body.items.map((m: { text: string }) => m.text) as string[];
     await input.fill('customers in Hangzhou report failed payments');
     await input.press('Enter');
+    // One message at a time: the input takes the next once the last is sent.
+    await expect.poll(roomTexts, { timeout: 10_000 }).toContain('customers in Hangzhou report failed payments');
+    await expect.poll(() => input.inputValue()).toBe('');
     await input.fill('ack');
     await input.press('Enter');
     // The refusal is answered in the room (shown inline first, then as the room's own message).
-    const roomTexts = async () => (await app.request('GET', `/api/v1/incidents/${open}/room/messages`)).body.items.map((m: { text: string }) => m.text) as string[];
     await expect.poll(async () => (await roomTexts()).some((text) => /responder/i.test(text)), { timeout: 10_000 }).toBe(true);
     await page.getByTestId('room-chat').getByText(/responder/i).first().waitFor({ timeout: 10_000 });
-    expect(await roomTexts()).toContain('customers in Hangzhou report failed payments');
     expect((await app.request('GET', `/api/v1/incidents/${open}`)).body.incident.status).toBe('triggered');
     await context.close();
   });
